@@ -1,0 +1,74 @@
+# Reclaim: two commands do everything on a fresh machine.
+#   make run    set up, train if the data changed, start both servers, print where to talk to the bot
+#   make test   validate the data and run every test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV    := .venv/rasa
+ACTIONS_VENV := .venv/actions
+RASA         := $(RASA_VENV)/bin/rasa
+RASA_PY      := $(RASA_VENV)/bin/python
+ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
+# Loads .env over .env.example for every recipe line that needs settings.
+ENV          := source scripts/env.sh &&
+MODEL        := models/reclaim.tar.gz
+# What the model is trained from: a change to any of these retrains it.
+TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+
+.PHONY: help install run chat train validate test test-unit test-stories test-e2e nlu-cv clean
+
+help:
+	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
+	@echo "make test    validate the data and run all tests (what CI runs)"
+	@echo "make train   retrain the model if its inputs changed"
+	@echo "make chat    talk to a running bot in this terminal"
+	@echo "make nlu-cv  cross-validate the NLU model and write results/cv"
+
+install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
+
+# The Rasa server needs Python 3.10; its pins (packaging<21, SQLAlchemy<1.5) are held by constraints.txt.
+$(RASA_VENV)/.installed: requirements.txt constraints.txt scripts/find-python.sh
+	scripts/make-venv.sh "$$(scripts/find-python.sh 3.10)" $(RASA_VENV) requirements.txt constraints.txt
+	@touch $@
+
+$(ACTIONS_VENV)/.installed: actions/requirements.txt actions/requirements-dev.txt actions/constraints.txt scripts/find-python.sh
+	scripts/make-venv.sh "$$(scripts/find-python.sh 3.12 3.11)" $(ACTIONS_VENV) actions/requirements-dev.txt actions/constraints.txt
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
+	$(ENV) $(RASA) train --config config.yml --domain bot/domain --data data/nlu data/rules data/stories \
+	  --out models --fixed-model-name reclaim --force
+
+run: install $(MODEL)
+	scripts/run.sh
+
+chat: $(ACTIONS_VENV)/.installed
+	$(ENV) $(ACTIONS_PY) scripts/chat.py
+
+validate: $(RASA_VENV)/.installed
+	$(ENV) $(RASA) data validate --fail-on-warnings --config config.yml --domain bot/domain --data data/nlu data/rules data/stories
+
+# Unit tests: the action server's code on its own Python, and the code that runs inside the Rasa server on 3.10.
+test-unit: install
+	$(ENV) $(ACTIONS_PY) -m pytest -q tests/actions
+	$(ENV) $(RASA_PY) -m pytest -q tests/bot
+
+# Test stories read through NLU (plain 'rasa test', not 'rasa test core', which ignores the user's words).
+test-stories: $(MODEL)
+	$(ENV) $(RASA) test --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/stories
+
+# The real action server and the real Rasa server, started by the test, holding conversations over HTTP.
+test-e2e: install $(MODEL)
+	$(ENV) $(ACTIONS_PY) -m pytest -q tests/integration
+
+test: validate test-unit test-stories test-e2e
+	@echo "All Reclaim checks passed."
+
+nlu-cv: $(RASA_VENV)/.installed
+	$(ENV) $(RASA) test nlu --cross-validation --folds 5 --runs 1 --config config.yml \
+	  --nlu data/nlu --domain bot/domain --out results/cv --successes
+
+clean:
+	rm -rf results models/*.tar.gz .pytest_cache

@@ -1,0 +1,214 @@
+"""Turns what NLU extracted (an entity value, a button value, a typed number) into the canonical facts
+that later steps rely on. Pure functions: no Rasa, no I/O. Each returns None when the value cannot be
+used, so the question is asked again rather than a wrong fact being stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable
+
+NOT_SAID = "not_said"
+NOT_SURE = "not_sure"
+
+SITUATIONS = (
+    "shared_without_consent",
+    "threat_to_share",
+    "fake_images",
+    "taken_without_consent",
+    "cyberflashing",
+    NOT_SURE,
+    NOT_SAID,
+)
+# The situations a person can add to; not_sure and not_said are placeholders for "nothing specific".
+SPECIFIC_SITUATIONS = SITUATIONS[:5]
+
+AGE_GROUPS = ("under_13", "13_15", "16_17", "18_plus", NOT_SAID)
+UNDER_18_AGE_GROUPS = ("under_13", "13_15", "16_17")
+AGES_AT_IMAGE = ("under_18", "18_plus", NOT_SURE, NOT_SAID)
+NATIONS = ("england", "wales", "scotland", "northern_ireland", "outside_uk", NOT_SAID)
+WHEN = ("before_2024", "2024_to_2025", "since_2026", NOT_SURE, NOT_SAID)
+PERPETRATORS = ("partner_or_ex", "met_online", "someone_known", "stranger", "unknown", NOT_SAID)
+GOALS = ("remove", "report_police", "understand_law", "talk_to_someone", "keep_evidence", NOT_SAID)
+DEMANDS = ("money", "more_images")
+# Platform ids the NLU synonyms produce (data/nlu/lookups.yml), with the name shown to people.
+PLATFORM_NAMES = {
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "threads": "Threads",
+    "x": "X (Twitter)",
+    "snapchat": "Snapchat",
+    "tiktok": "TikTok",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "reddit": "Reddit",
+    "discord": "Discord",
+    "onlyfans": "OnlyFans",
+    "pornhub": "Pornhub",
+    "xvideos": "XVideos",
+    "xhamster": "xHamster",
+    "porn_site": "a porn website",
+    "google": "Google",
+    "bing": "Bing",
+    "youtube": "YouTube",
+    "tinder": "Tinder",
+    "bumble": "Bumble",
+    "grindr": "Grindr",
+    "hinge": "Hinge",
+}
+# What a person can answer instead of naming platforms.
+PLATFORM_ANSWERS = ("none", NOT_SURE, NOT_SAID)
+
+_NUMBER = re.compile(r"\d{1,3}")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _flatten(value: Any) -> list[Any]:
+    """Slot values may arrive as a value, a list, or (from list slots) a list of lists."""
+    if isinstance(value, (list, tuple)):
+        return [item for part in value for item in _flatten(part)]
+    return [value]
+
+
+def _canonical(value: Any) -> str:
+    return str(value).strip().lower().replace(" ", "_")
+
+
+def _one_of(value: Any, allowed: Iterable[str]) -> str | None:
+    if value is None:
+        return None
+    candidate = _canonical(value)
+    return candidate if candidate in allowed else None
+
+
+def age_group(value: Any) -> str | None:
+    """A band from a button value ("13_15"), a number (16) or a phrase with one ("I'm 16")."""
+    band = _one_of(value, AGE_GROUPS)
+    if band:
+        return band
+    age = _age_in(value)
+    if age is None:
+        return None
+    if age < 13:
+        return "under_13"
+    if age < 16:
+        return "13_15"
+    if age < 18:
+        return "16_17"
+    return "18_plus"
+
+
+def is_under_18(group: str | None) -> bool:
+    return group in UNDER_18_AGE_GROUPS
+
+
+def age_at_image(value: Any) -> str | None:
+    """under_18 or 18_plus from a button value, a yes/no mapping, or "I was 15"."""
+    known = _one_of(value, AGES_AT_IMAGE)
+    if known:
+        return known
+    age = _age_in(value)
+    if age is None:
+        return None
+    return "under_18" if age < 18 else "18_plus"
+
+
+def _age_in(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    match = _NUMBER.search(str(value))
+    if not match:
+        return None
+    age = int(match.group())
+    # Nobody under 5 or over 110 is typing to us; such a number is more likely a slip or not an age.
+    return age if 5 <= age <= 110 else None
+
+
+def nation(value: Any) -> str | None:
+    return _one_of(value, NATIONS)
+
+
+def when(value: Any, today: dt.date) -> str | None:
+    """A period from a button value, a year ("2023"), or a phrase id from the NLU synonyms.
+
+    Periods follow the dates the law changed in England and Wales: 31 January 2024 (sharing offences)
+    and early 2026 (creating deepfakes). A year on a boundary counts as the later period; the offence
+    explainer words the boundary cases carefully.
+    """
+    known = _one_of(value, WHEN)
+    if known:
+        return known
+    phrase = _canonical(value) if value is not None else ""
+    if phrase == "recent":
+        return _period_of_year(today.year)
+    if phrase == "last_year":
+        return _period_of_year(today.year - 1)
+    if phrase == "years_ago":
+        return NOT_SURE
+    year_match = _YEAR.search(str(value))
+    if year_match:
+        year = int(year_match.group())
+        if year > today.year:
+            return None
+        return _period_of_year(year)
+    return None
+
+
+def _period_of_year(year: int) -> str:
+    if year < 2024:
+        return "before_2024"
+    if year < 2026:
+        return "2024_to_2025"
+    return "since_2026"
+
+
+def perpetrator(value: Any) -> str | None:
+    return _one_of(value, PERPETRATORS)
+
+
+def platforms(value: Any) -> list[str] | None:
+    """Known platform ids, in the order given, without repeats; None if nothing usable was given."""
+    found: list[str] = []
+    for item in _flatten(value):
+        candidate = _one_of(item, tuple(PLATFORM_NAMES) + PLATFORM_ANSWERS)
+        if candidate and candidate not in found:
+            found.append(candidate)
+    # "not online" and a named platform together: the named platform is the useful fact.
+    named = [item for item in found if item in PLATFORM_NAMES]
+    if named:
+        return named
+    return found[:1] or None
+
+
+def goal(value: Any) -> str | None:
+    return _one_of(value, GOALS)
+
+
+def demand(value: Any) -> str | None:
+    known = _one_of(value, DEMANDS)
+    if known:
+        return known
+    # "£500" from the money regex
+    return "money" if value is not None and "£" in str(value) else None
+
+
+def situations(value: Any) -> list[str]:
+    """Known situation ids from a list or a single value, in order, without repeats."""
+    found: list[str] = []
+    for item in _flatten(value):
+        candidate = _one_of(item, SITUATIONS)
+        if candidate and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def merge_situations(previous: list[str], new: list[str]) -> list[str]:
+    """Adds new situations to what was said before. A specific situation replaces a placeholder
+    (not sure / not said), and a placeholder never hides a specific one."""
+    merged = [item for item in previous + new if item in SPECIFIC_SITUATIONS]
+    merged = list(dict.fromkeys(merged))
+    if merged:
+        return merged
+    placeholders = [item for item in new + previous if item not in SPECIFIC_SITUATIONS]
+    return placeholders[:1]

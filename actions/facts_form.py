@@ -1,0 +1,151 @@
+"""validate_facts_form: checks and normalises every answer to the questions, and decides which
+questions apply. An answer that cannot be used is never stored: the person is told kindly and the
+question is asked again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import content, facts
+from actions.history import value_before_latest_message
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london_today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+class ValidateFactsForm(FormValidationAction):
+    # Replaced in tests to pin "now".
+    today: Callable[[], dt.date] = staticmethod(london_today)
+
+    def name(self) -> str:
+        return "validate_facts_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = list(domain_slots)
+        situations = set(facts.situations(tracker.get_slot("situation") or []))
+        if situations and situations <= {"cyberflashing"}:
+            # The images were someone else's: the person's age in them does not arise.
+            slots.remove("age_at_image")
+        if tracker.get_slot("nation") in ("scotland", "outside_uk"):
+            # The date matters for the law of England and Wales and of Northern Ireland only.
+            slots.remove("when")
+        return slots
+
+    # ---- what happened ------------------------------------------------------------------------
+
+    def validate_situation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        previous = facts.situations(value_before_latest_message(tracker, "situation") or [])
+        merged = facts.merge_situations(previous, facts.situations(value or []))
+        if not merged:
+            return {"situation": None}
+        role = tracker.get_slot("role")
+        wording = content.questions()
+        for situation in (item for item in merged if item not in previous):
+            dispatcher.utter_message(text=content.for_role(wording["acknowledgements"][situation], role))
+            if situation == "threat_to_share":
+                dispatcher.utter_message(text=content.for_role(wording["threat_first_steps"], role))
+        result: dict[str, Any] = {"situation": merged}
+        nothing_more_to_add = set(facts.SPECIFIC_SITUATIONS) <= set(merged)
+        if nothing_more_to_add or not set(merged) & set(facts.SPECIFIC_SITUATIONS):
+            result["more_situations"] = "no"
+        elif tracker.get_slot("requested_slot") == "more_situations":
+            # They added one in answer to "anything else?": ask again, offering what is left.
+            result["more_situations"] = None
+        return result
+
+    def validate_more_situations(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"more_situations": "no" if value == "no" else None}
+
+    # ---- the facts that change the answer --------------------------------------------------------
+
+    def validate_age_group(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = self._checked("age_group", facts.age_group, value, dispatcher, tracker)
+        group = result["age_group"]
+        if group is not None:
+            result["young_person"] = facts.is_under_18(group)
+        if facts.is_under_18(group):
+            # Someone under 18 now was under 18 in the images too: no need to ask.
+            result["age_at_image"] = "under_18"
+        return result
+
+    def validate_age_at_image(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if facts.is_under_18(tracker.get_slot("age_group")):
+            return {"age_at_image": "under_18"}
+        return self._checked("age_at_image", facts.age_at_image, value, dispatcher, tracker)
+
+    def validate_nation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("nation", facts.nation, value, dispatcher, tracker)
+
+    def validate_when(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        today = self.today()
+        return self._checked("when", lambda raw: facts.when(raw, today), value, dispatcher, tracker)
+
+    def validate_perpetrator(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("perpetrator", facts.perpetrator, value, dispatcher, tracker)
+
+    def validate_platforms(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("platforms", facts.platforms, value, dispatcher, tracker)
+
+    def validate_goal(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked("goal", facts.goal, value, dispatcher, tracker)
+
+    def validate_demand(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Not a question of its own, so never an apology: an unusable value just keeps the earlier one.
+        earlier = facts.demand(value_before_latest_message(tracker, "demand"))
+        return {"demand": facts.demand(value) or earlier}
+
+    # ---- helpers ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _checked(
+        slot: str,
+        normalise: Callable[[Any], Any],
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """Stores the normalised answer. If it cannot be used, keeps the earlier usable answer (if any)
+        and, when this was the question just asked, says sorry so the question can be asked again.
+        A stray word elsewhere in a message is ignored without comment."""
+        normalised = normalise(value)
+        if normalised is not None:
+            return {slot: normalised}
+        if tracker.get_slot("requested_slot") == slot:
+            dispatcher.utter_message(text=content.questions()["not_understood"][slot])
+        return {slot: normalise(value_before_latest_message(tracker, slot))}

@@ -1,0 +1,100 @@
+"""NLU component: a lexicon safety net that forces the `crisis` intent when a crisis phrase appears.
+
+It runs after the intent classifier and the FallbackClassifier, so it overrides both: detecting a
+crisis does not depend on how well the classifier was trained. The lexicon is read from YAML at
+training time and stored in the model, so a running server never depends on files outside the model.
+The message's metadata records only which category matched, never the words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.crisis_matcher import CrisisMatcher
+
+LEXICON_FILE_NAME = "crisis_lexicon.json"
+# Key added to the parse data: {"category": "..."} when the net fired.
+PARSE_DATA_KEY = "crisis_safety_net"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class CrisisSafetyNet(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"lexicon_path": "data/safety/crisis_lexicon.yml", "intent": "crisis"}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        lexicon: Optional[Dict[Text, List[Text]]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._lexicon = lexicon or {}
+        self._matcher = CrisisMatcher.from_lexicon(self._lexicon)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisSafetyNet":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        lexicon = rasa.shared.utils.io.read_yaml_file(Path(self._config["lexicon_path"]))
+        categories = lexicon.get("categories") or {}
+        if not categories or not all(isinstance(phrases, list) and phrases for phrases in categories.values()):
+            raise ValueError(f"The crisis lexicon {self._config['lexicon_path']} has an empty category.")
+        self._lexicon = {str(name): [str(p) for p in phrases] for name, phrases in categories.items()}
+        self._matcher = CrisisMatcher.from_lexicon(self._lexicon)
+        with self._model_storage.write_to(self._resource) as directory:
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEXICON_FILE_NAME, self._lexicon)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisSafetyNet":
+        # Failing loudly is deliberate: a bot without its safety net must not start.
+        with model_storage.read_from(resource) as directory:
+            lexicon = rasa.shared.utils.io.read_json_file(directory / LEXICON_FILE_NAME)
+        return cls(config, model_storage, resource, lexicon)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            match = self._matcher.find(text) if text else None
+            if match is None:
+                continue
+            crisis = {INTENT_NAME_KEY: self._config["intent"], PREDICTED_CONFIDENCE_KEY: 1.0}
+            others = [
+                ranked
+                for ranked in message.get(INTENT_RANKING_KEY) or []
+                if ranked.get(INTENT_NAME_KEY) != self._config["intent"]
+            ]
+            message.set(INTENT, crisis, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
+            message.set(PARSE_DATA_KEY, {"category": match.category}, add_to_output=True)
+        return messages
