@@ -15,7 +15,7 @@ MODEL        := models/reclaim.tar.gz
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test test-unit test-stories test-e2e nlu-cv clean
+.PHONY: help install run chat train validate test test-unit test-stories test-e2e nlu-cv record-stories clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -65,6 +65,10 @@ test-e2e: install $(MODEL)
 
 test: validate test-unit test-stories test-e2e
 	@echo "All Reclaim checks passed."
+
+# Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
+record-stories: $(RASA_VENV)/.installed
+	$(ENV) $(RASA_PY) scripts/record_stories.py
 
 nlu-cv: $(RASA_VENV)/.installed
 	$(ENV) $(RASA) test nlu --cross-validation --folds 5 --runs 1 --config config.yml \

@@ -17,6 +17,8 @@ from actions import content, facts
 from actions.history import value_before_latest_message
 
 LONDON = ZoneInfo("Europe/London")
+# The value of `more_situations` once the person has nothing to add (bot/domain/slots.yml).
+MORE_SITUATIONS_DONE = "done"
 
 
 def london_today() -> dt.date:
@@ -65,7 +67,7 @@ class ValidateFactsForm(FormValidationAction):
         result: dict[str, Any] = {"situation": merged}
         nothing_more_to_add = set(facts.SPECIFIC_SITUATIONS) <= set(merged)
         if nothing_more_to_add or not set(merged) & set(facts.SPECIFIC_SITUATIONS):
-            result["more_situations"] = "no"
+            result["more_situations"] = MORE_SITUATIONS_DONE
         elif tracker.get_slot("requested_slot") == "more_situations":
             # They added one in answer to "anything else?": ask again, offering what is left.
             result["more_situations"] = None
@@ -74,7 +76,7 @@ class ValidateFactsForm(FormValidationAction):
     def validate_more_situations(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"more_situations": "no" if value == "no" else None}
+        return {"more_situations": MORE_SITUATIONS_DONE if value == MORE_SITUATIONS_DONE else None}
 
     # ---- the facts that change the answer --------------------------------------------------------
 
