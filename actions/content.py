@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -12,23 +13,36 @@ from actions.config import DATA_DIR
 SUPPORTER = "supporter"
 
 
+class _Loader(yaml.SafeLoader):
+    """yaml.safe_load follows YAML 1.1, which reads an id like 13_15 as the number 1315, so the wording
+    for it is never found. This loader reads only plain decimal numbers as numbers."""
+
+
+_INT = "tag:yaml.org,2002:int"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _INT]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+
+
 @lru_cache(maxsize=None)
 def questions() -> dict[str, Any]:
     with open(DATA_DIR / "content" / "questions.yml", encoding="utf-8") as file:
-        return yaml.safe_load(file)
+        return yaml.load(file, Loader=_Loader)
 
 
 @lru_cache(maxsize=None)
 def summary() -> dict[str, Any]:
     with open(DATA_DIR / "content" / "summary.yml", encoding="utf-8") as file:
-        return yaml.safe_load(file)
+        return yaml.load(file, Loader=_Loader)
 
 
 @lru_cache(maxsize=None)
 def services() -> dict[str, dict[str, Any]]:
     """The core services by id (data/services/core.yml)."""
     with open(DATA_DIR / "services" / "core.yml", encoding="utf-8") as file:
-        entries = yaml.safe_load(file)["services"]
+        entries = yaml.load(file, Loader=_Loader)["services"]
     return {entry["id"]: entry for entry in entries}
 
 

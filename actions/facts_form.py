@@ -40,7 +40,15 @@ class ValidateFactsForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         slots = list(domain_slots)
-        situations = set(facts.situations(tracker.get_slot("situation") or []))
+        # Rasa also asks this before validating, when the slot holds only what the latest message said
+        # ("he sent me pictures too"): the earlier situations still count, or an answer given in the
+        # same message (age_at_image) would skip validation and be stored as typed.
+        situations = set(
+            facts.merge_situations(
+                facts.situations(value_before_latest_message(tracker, "situation") or []),
+                facts.situations(tracker.get_slot("situation") or []),
+            )
+        )
         if situations and situations <= {"cyberflashing"}:
             # The images were someone else's: the person's age in them does not arise.
             slots.remove("age_at_image")

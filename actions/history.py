@@ -6,6 +6,11 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+# Events after which earlier answers no longer count: "Start again" (restart), a reset of every slot,
+# and a new session, whose slots start empty (bot/domain/actions.yml: session_config). Rasa sends the
+# action server every event of the conversation, including those from before such a fresh start.
+FRESH_START_EVENTS = ("restart", "reset_slots", "session_started")
+
 
 def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
     """The value `slot` had before the person's latest message was processed.
@@ -15,6 +20,8 @@ def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
     """
     seen_latest_user_message = False
     for event in reversed(tracker.events):
+        if event.get("event") in FRESH_START_EVENTS:
+            return None
         if event.get("event") == "user":
             seen_latest_user_message = True
         elif seen_latest_user_message and event.get("event") == "slot" and event.get("name") == slot:

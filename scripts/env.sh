@@ -10,6 +10,8 @@ fi
 # Derived settings that follow the ports unless set explicitly.
 ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
 SANIC_HOST="${ACTION_HOST}"
+# The project's own packages (bot/, actions/) import from the repository root.
+PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 # Rasa 3.6 uses SQLAlchemy 1.4 on purpose; its "prepare for 2.0" banner is noise here.
 SQLALCHEMY_SILENCE_UBER_WARNING=1
 set +a

@@ -1,0 +1,39 @@
+"""Fixtures for the action server's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import content
+from actions.facts_form import ValidateFactsForm
+from tracker_helpers import TODAY
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def form(monkeypatch: pytest.MonkeyPatch) -> ValidateFactsForm:
+    """The form validation action, with "today" pinned to TODAY."""
+    monkeypatch.setattr(ValidateFactsForm, "today", staticmethod(lambda: TODAY))
+    return ValidateFactsForm()
+
+
+@pytest.fixture(scope="session")
+def questions() -> dict[str, Any]:
+    return content.questions()
+
+
+@pytest.fixture(scope="session")
+def summary_wording() -> dict[str, Any]:
+    return content.summary()
+
+
+@pytest.fixture(scope="session")
+def services() -> dict[str, dict[str, Any]]:
+    return content.services()

@@ -1,0 +1,289 @@
+"""actions/next_steps.py: which first steps and services a person is pointed to.
+
+The age rules must never be wrong: StopNCII only for images taken at 18 or over, Report Remove and
+Childline for under-18s, Take It Down for adults whose images were taken under 18, and never "keep
+screenshots" for an image of an under-18.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from actions import facts
+from actions.next_steps import MAX_STEPS, Facts, Step, facts_from_slots, next_steps
+
+SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
+
+# Steps by their template (data/content/summary.yml) and the service they name (data/services/core.yml).
+THREAT_FIRST = Step("threat_first")
+REPORT_REMOVE = Step("under_18_remove", "report_remove")
+DONT_SCREENSHOT = Step("under_18_evidence")
+TAKE_IT_DOWN = Step("under_18_hash", "take_it_down")
+STOPNCII = Step("adult_hash", "stopncii")
+REVENGE_PORN_HELPLINE = Step("adult_helpline", "revenge_porn_helpline")
+KEEP_SCREENSHOTS = Step("adult_evidence")
+CHILDLINE = Step("young_helpline", "childline")
+POLICE_101 = Step("police", "police_101")
+POLICE_ABROAD = Step("police_outside_uk")
+NSPCC = Step("supporter_helpline", "nspcc_helpline")
+
+
+def adult(*situations: str, image: str | None = "18_plus", **other: Any) -> Facts:
+    return Facts(situations=situations, age_group="18_plus", age_at_image=image, **other)
+
+
+def young(age_group: str, *situations: str, **other: Any) -> Facts:
+    # The form stores age_at_image "under_18" for under-18s; the routing must not depend on it.
+    return Facts(situations=situations, age_group=age_group, **other)
+
+
+PERSONAS = [
+    pytest.param(
+        adult(SHARED, nation="england", goal="remove"),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        id="adult-shared-adult-image",
+    ),
+    pytest.param(
+        adult(SHARED, image="under_18"),
+        [TAKE_IT_DOWN, DONT_SCREENSHOT, REVENGE_PORN_HELPLINE],
+        id="adult-shared-image-taken-under-18",
+    ),
+    pytest.param(
+        adult(FAKE, image="under_18"),
+        [TAKE_IT_DOWN, DONT_SCREENSHOT, REVENGE_PORN_HELPLINE],
+        id="adult-fake-image-looks-under-18",
+    ),
+    pytest.param(
+        young("13_15", SHARED, nation="wales"),
+        [REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
+        id="13-15-shared",
+    ),
+    pytest.param(
+        young("under_13", THREAT),
+        [THREAT_FIRST, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
+        id="under-13-threatened",
+    ),
+    pytest.param(
+        young("16_17", FAKE),
+        [REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
+        id="16-17-fake-no-image-age-stored",
+    ),
+    pytest.param(
+        Facts(situations=(SHARED,), age_group="16_17", age_at_image="18_plus"),
+        [REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
+        id="16-17-contradictory-image-age-still-under-18",
+    ),
+    pytest.param(
+        young("13_15", THREAT, TAKEN, goal="report_police"),
+        [THREAT_FIRST, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE, POLICE_101],
+        id="13-15-threat-and-taken-wants-police",
+    ),
+    pytest.param(
+        adult(THREAT),
+        [THREAT_FIRST, STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        id="adult-threatened",
+    ),
+    pytest.param(
+        adult(FAKE),
+        [REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        id="adult-fake-only-no-stopncii",
+    ),
+    pytest.param(
+        adult(FAKE, SHARED),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        id="adult-fake-and-real-shared",
+    ),
+    pytest.param(
+        adult(FAKE, image="not_sure"),
+        [TAKE_IT_DOWN, REVENGE_PORN_HELPLINE],
+        id="adult-fake-image-age-unsure",
+    ),
+    pytest.param(
+        adult(SHARED, image="not_sure"),
+        [STOPNCII, TAKE_IT_DOWN, REVENGE_PORN_HELPLINE],
+        id="adult-image-age-unsure-both-hash-services-no-screenshots",
+    ),
+    pytest.param(
+        Facts(situations=("not_said",), age_group="not_said", age_at_image="not_said", nation="not_said"),
+        [STOPNCII, TAKE_IT_DOWN, REVENGE_PORN_HELPLINE],
+        id="everything-skipped",
+    ),
+    pytest.param(
+        adult(FLASH, image=None, nation="england"),
+        [POLICE_101],
+        id="adult-cyberflashing-only",
+    ),
+    pytest.param(
+        young("13_15", FLASH, nation="scotland"),
+        [CHILDLINE, POLICE_101],
+        id="13-15-cyberflashing-only",
+    ),
+    pytest.param(
+        adult(TAKEN, nation="outside_uk"),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_ABROAD],
+        id="adult-taken-secretly-outside-uk",
+    ),
+    pytest.param(
+        adult(SHARED, nation="wales", goal="report_police"),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_101],
+        id="adult-wants-police",
+    ),
+    pytest.param(
+        adult(SHARED, nation="outside_uk", goal="report_police"),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_ABROAD],
+        id="adult-wants-police-outside-uk",
+    ),
+    pytest.param(
+        young("13_15", SHARED, supporter=True),
+        [REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE, NSPCC],
+        id="supporter-of-13-15",
+    ),
+    pytest.param(
+        adult(SHARED, image="under_18", supporter=True),
+        [TAKE_IT_DOWN, DONT_SCREENSHOT, REVENGE_PORN_HELPLINE, NSPCC],
+        id="supporter-of-adult-image-taken-under-18",
+    ),
+    pytest.param(
+        adult(SHARED, supporter=True),
+        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        id="supporter-of-adult-no-nspcc",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), PERSONAS)
+def test_first_next_steps_for_each_persona(case: Facts, expected: list[Step]) -> None:
+    assert next_steps(case) == expected
+
+
+# ---- the rules, checked over every combination of answers -------------------------------------------
+
+SITUATION_ANSWERS = [
+    combo for size in range(1, 6) for combo in itertools.combinations(facts.SPECIFIC_SITUATIONS, size)
+] + [(), ("not_sure",), ("not_said",)]
+AGE_GROUPS = [*facts.AGE_GROUPS, None]
+AGES_AT_IMAGE = [*facts.AGES_AT_IMAGE, None]
+ALL_CASES = [
+    Facts(situations=situations, age_group=group, age_at_image=image, nation=nation, goal=goal, supporter=supporter)
+    for situations in SITUATION_ANSWERS
+    for group in AGE_GROUPS
+    for image in AGES_AT_IMAGE
+    for nation in ("england", "scotland", "outside_uk", "not_said", None)
+    for goal in ("remove", "report_police", "not_said", None)
+    for supporter in (False, True)
+]
+
+
+def _services(case: Facts) -> list[str | None]:
+    return [step.service for step in next_steps(case)]
+
+
+def _templates(case: Facts) -> list[str]:
+    return [step.template for step in next_steps(case)]
+
+
+def _image_of_under_18(case: Facts) -> bool:
+    return facts.is_under_18(case.age_group) or case.age_at_image == "under_18"
+
+
+def _about_their_images(case: Facts) -> bool:
+    return set(case.situations) != {FLASH}
+
+
+def test_never_stopncii_when_the_image_is_of_an_under_18() -> None:
+    wrong = [case for case in ALL_CASES if _image_of_under_18(case) and "stopncii" in _services(case)]
+    assert wrong == []
+
+
+def test_never_screenshot_advice_when_the_image_is_of_an_under_18() -> None:
+    wrong = [case for case in ALL_CASES if _image_of_under_18(case) and "adult_evidence" in _templates(case)]
+    assert wrong == []
+
+
+def test_under_18s_now_get_report_remove_and_childline_and_no_adult_services() -> None:
+    for case in (case for case in ALL_CASES if facts.is_under_18(case.age_group)):
+        services = _services(case)
+        assert "childline" in services, case
+        assert ("report_remove" in services) == _about_their_images(case), case
+        assert not {"stopncii", "revenge_porn_helpline"} & set(services), case
+        if _about_their_images(case):
+            assert "under_18_evidence" in _templates(case), case
+
+
+def test_nobody_over_18_is_sent_to_childline_or_report_remove() -> None:
+    wrong = [
+        case
+        for case in ALL_CASES
+        if not facts.is_under_18(case.age_group) and {"childline", "report_remove"} & set(_services(case))
+    ]
+    assert wrong == []
+
+
+def test_adults_whose_images_were_taken_under_18_get_take_it_down() -> None:
+    for case in ALL_CASES:
+        if case.age_group == "18_plus" and case.age_at_image == "under_18" and _about_their_images(case):
+            assert "take_it_down" in _services(case), case
+
+
+def test_stopncii_never_for_fake_images_alone() -> None:
+    wrong = [case for case in ALL_CASES if set(case.situations) == {FAKE} and "stopncii" in _services(case)]
+    assert wrong == []
+
+
+def test_a_threat_to_share_always_comes_first() -> None:
+    for case in ALL_CASES:
+        assert (_templates(case)[:1] == ["threat_first"]) == (THREAT in case.situations), case
+
+
+def test_police_steps_follow_where_the_person_lives() -> None:
+    for case in ALL_CASES:
+        templates = _templates(case)
+        wants_police = case.goal == "report_police" or bool({TAKEN, FLASH} & set(case.situations))
+        if not wants_police:
+            assert not {"police", "police_outside_uk"} & set(templates), case
+        elif case.nation == "outside_uk":
+            assert "police_outside_uk" in templates and "police" not in templates, case
+        else:
+            assert "police" in templates and "police_outside_uk" not in templates, case
+
+
+def test_never_more_than_the_maximum_and_no_step_twice() -> None:
+    for case in ALL_CASES:
+        steps = next_steps(case)
+        assert len(steps) <= MAX_STEPS, case
+        assert len(set(steps)) == len(steps), case
+
+
+def test_supporter_of_an_under_18_gets_the_nspcc_helpline_when_there_is_room() -> None:
+    for case in ALL_CASES:
+        services = _services(case)
+        if case.supporter and _image_of_under_18(case):
+            assert "nspcc_helpline" in services or len(services) == MAX_STEPS, case
+        else:
+            assert "nspcc_helpline" not in services, case
+
+
+# ---- from the slots the form stored ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slots", "expected"),
+    [
+        pytest.param(
+            {"situation": [[SHARED], "hacked", THREAT], "age_group": "13_15", "role": "supporter"},
+            Facts(situations=(SHARED, THREAT), age_group="13_15", supporter=True),
+            id="supporter-nested-situations-unknown-dropped",
+        ),
+        pytest.param(
+            {"situation": None, "platforms": ["instagram"], "nation": "wales", "goal": "remove", "role": "survivor"},
+            Facts(nation="wales", goal="remove", platforms=("instagram",)),
+            id="survivor-nothing-said-about-what-happened",
+        ),
+        pytest.param({}, Facts(), id="no-slots"),
+    ],
+)
+def test_facts_from_slots(slots: dict[str, Any], expected: Facts) -> None:
+    assert facts_from_slots(slots) == expected

@@ -1,0 +1,51 @@
+"""Every phone number and service the domain's responses state is recorded, with a source and review
+date, in data/services/core.yml. Numbers change: this keeps them in one reviewed place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PHONE = re.compile(r"(?<![\w£/])\d{3,5}(?: \d{3,4}){0,2}(?![\w/])")
+
+
+def response_texts() -> list[str]:
+    responses = yaml.safe_load((ROOT / "bot/domain/responses.yml").read_text())["responses"]
+    return [variant["text"] for variants in responses.values() for variant in variants]
+
+
+def services() -> list[dict]:
+    return yaml.safe_load((ROOT / "data/services/core.yml").read_text())["services"]
+
+
+def test_every_phone_number_in_a_response_is_a_recorded_service_number() -> None:
+    recorded = {service["phone"] for service in services() if service.get("phone")}
+    stated = {number for text in response_texts() for number in PHONE.findall(text)}
+    assert stated, "the responses should name helplines"
+    assert stated <= recorded, f"numbers not in data/services/core.yml: {stated - recorded}"
+
+
+@pytest.mark.parametrize("name", ["Samaritans", "Childline", "Revenge Porn Helpline", "NSPCC Helpline"])
+def test_services_named_in_responses_are_recorded(name: str) -> None:
+    assert any(name in text for text in response_texts())
+    assert name in {service["name"] for service in services()}
+
+
+def test_every_service_has_a_source_and_a_recent_review_date() -> None:
+    for service in services():
+        assert service["sources"], service["id"]
+        assert isinstance(service["last_reviewed"], dt.date), service["id"]
+        assert service["confirmed"] is True, f"{service['id']}: an unconfirmed service must not be stated"
+
+
+def test_crisis_response_puts_999_first() -> None:
+    responses = yaml.safe_load((ROOT / "bot/domain/responses.yml").read_text())["responses"]
+    for variant in responses["utter_crisis"]:
+        lines = variant["text"].split("\n")
+        assert "999" in lines[1], "999 must be the first thing offered"
+        assert "116 123" in variant["text"]

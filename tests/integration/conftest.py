@@ -1,0 +1,85 @@
+"""Starts the real action server (this Python) and the real Rasa server (Python 3.10) on free ports,
+with a throwaway tracker database, for the whole integration session."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.servers import Bot
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "reclaim.tar.gz"
+STARTUP_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The {name} exited while starting:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"The {name} did not answer at {url} within {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
+    workdir = tmp_path_factory.mktemp("servers")
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "ACTION_PORT": str(action_port),
+        "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB": str(workdir / "trackers.db"),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
+    processes: list[subprocess.Popen] = []
+    try:
+        actions = subprocess.Popen(
+            [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT,
+        )
+        processes.append(actions)
+        _wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, "action server", logs["actions"])
+        rasa = subprocess.Popen(
+            [
+                str(ROOT / ".venv/rasa/bin/rasa"), "run", "--model", str(MODEL),
+                "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+                "--interface", "127.0.0.1", "--port", str(rasa_port),
+            ],
+            cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
+        )
+        processes.append(rasa)
+        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, "Rasa server", logs["rasa"])
+        yield Bot(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", workdir / "trackers.db")
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,36 @@
+"""A small client for talking to the bot over the REST channel in tests."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+@dataclass
+class Bot:
+    rest_url: str
+    tracker_db: Path
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        response = httpx.post(self.rest_url, json={"sender": sender, "message": message}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def conversation(self) -> "Conversation":
+        return Conversation(self, f"test-{uuid.uuid4().hex}")
+
+
+@dataclass
+class Conversation:
+    bot: Bot
+    sender: str
+
+    def say(self, message: str) -> list[dict]:
+        return self.bot.say(self.sender, message)
+
+    def say_text(self, message: str) -> str:
+        """Everything the bot replied, as one string."""
+        return "\n".join(reply.get("text", "") for reply in self.say(message))
