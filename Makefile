@@ -15,7 +15,7 @@ MODEL        := models/reclaim.tar.gz
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test test-unit test-stories test-e2e nlu-cv record-stories clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -52,23 +52,26 @@ validate: $(RASA_VENV)/.installed
 
 # Unit tests: the action server's code on its own Python, and the code that runs inside the Rasa server on 3.10.
 test-unit: install
-	$(ENV) $(ACTIONS_PY) -m pytest -q tests/actions
-	$(ENV) $(RASA_PY) -m pytest -q tests/bot
+	$(ENV) $(ACTIONS_PY) -m pytest -q tests/actions --junitxml=results/junit/actions.xml
+	$(ENV) $(RASA_PY) -m pytest -q tests/bot --junitxml=results/junit/bot.xml
 
 # Test stories read through NLU (plain 'rasa test', not 'rasa test core', which ignores the user's words).
 test-stories: $(MODEL)
-	$(ENV) $(RASA) test --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/stories
+	$(ENV) $(RASA) test --model $(MODEL) --stories tests/ --nlu tests/nlu --fail-on-prediction-errors --out results/stories
 
 # The real action server and the real Rasa server, started by the test, holding conversations over HTTP.
 test-e2e: install $(MODEL)
-	$(ENV) $(ACTIONS_PY) -m pytest -q tests/integration
+	$(ENV) $(ACTIONS_PY) -m pytest -q tests/integration --junitxml=results/junit/integration.xml
 
-test: validate test-unit test-stories test-e2e
-	@echo "All Reclaim checks passed."
+test: clean-results validate test-unit test-stories test-e2e
+	@$(ACTIONS_PY) scripts/test_summary.py results
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
 record-stories: $(RASA_VENV)/.installed
 	$(ENV) $(RASA_PY) scripts/record_stories.py
+
+clean-results:
+	rm -rf results/junit results/stories
 
 nlu-cv: $(RASA_VENV)/.installed
 	$(ENV) $(RASA) test nlu --cross-validation --folds 5 --runs 1 --config config.yml \

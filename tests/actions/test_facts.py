@@ -187,13 +187,16 @@ def test_demand(value: Any, expected: str | None) -> None:
     assert facts.demand(value) == expected
 
 
+SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
         pytest.param(["shared_without_consent"], ["shared_without_consent"], id="one"),
         pytest.param("threat_to_share", ["threat_to_share"], id="single-value"),
         pytest.param([["fake_images"]], ["fake_images"], id="nested-list"),
-        pytest.param(["cyberflashing", "fake_images", "cyberflashing"], ["cyberflashing", "fake_images"], id="no-repeats"),
+        pytest.param([FLASH, FAKE, FLASH], [FLASH, FAKE], id="no-repeats"),
         pytest.param(["hacked", "threat_to_share"], ["threat_to_share"], id="unknown-dropped"),
         pytest.param(["not_sure"], ["not_sure"], id="placeholder"),
         pytest.param([], [], id="empty"),
@@ -202,9 +205,6 @@ def test_demand(value: Any, expected: str | None) -> None:
 )
 def test_situations(value: Any, expected: list[str]) -> None:
     assert facts.situations(value) == expected
-
-
-SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 
 
 @pytest.mark.parametrize(

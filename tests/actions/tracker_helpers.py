@@ -12,17 +12,14 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 22)
 
+_SLOTS_YML = yaml.safe_load((ROOT / "bot" / "domain" / "slots.yml").read_text(encoding="utf-8"))
 # Every slot in bot/domain/slots.yml, with the value it starts with.
-ALL_SLOTS: dict[str, Any] = {
-    name: spec.get("initial_value")
-    for name, spec in yaml.safe_load((ROOT / "bot" / "domain" / "slots.yml").read_text(encoding="utf-8"))[
-        "slots"
-    ].items()
-}
+ALL_SLOTS: dict[str, Any] = {name: spec.get("initial_value") for name, spec in _SLOTS_YML["slots"].items()}
+# The form's questions, in the order they are asked.
+FORM_SLOTS: list[str] = _SLOTS_YML["forms"]["facts_form"]["required_slots"]
 
 
 def slot_event(name: str, value: Any) -> dict[str, Any]:

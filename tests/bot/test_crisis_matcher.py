@@ -49,6 +49,7 @@ SUICIDE_OR_SELF_HARM = [
     "she said she wants to die",
     "my son says he's going to kill himself",
     "i think she might hurt herself",
+    "i'm going to jump",
 ]
 
 IMMEDIATE_DANGER = [

@@ -55,6 +55,17 @@ def test_leaves_other_messages_alone(trained_and_loaded: CrisisSafetyNet) -> Non
     assert message.get(PARSE_DATA_KEY) is None
 
 
+def test_an_unsure_crisis_guess_by_the_classifier_alone_gives_way(trained_and_loaded: CrisisSafetyNet) -> None:
+    [message] = trained_and_loaded.process([classified("i want to report it to the police", "crisis", 0.6)])
+    assert message.get("intent")["name"] == "inform"
+    assert all(ranked["name"] != "crisis" for ranked in message.get("intent_ranking"))
+
+
+def test_a_confident_crisis_guess_by_the_classifier_stands(trained_and_loaded: CrisisSafetyNet) -> None:
+    [message] = trained_and_loaded.process([classified("everything feels pointless, i want out", "crisis", 0.93)])
+    assert message.get("intent")["name"] == "crisis"
+
+
 def test_training_fails_loudly_on_an_empty_category(tmp_path: Path) -> None:
     lexicon = tmp_path / "lexicon.yml"
     lexicon.write_text(yaml.safe_dump({"categories": {"suicide_or_self_harm": []}}))
