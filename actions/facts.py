@@ -60,7 +60,7 @@ PLATFORM_NAMES = {
 # What a person can answer instead of naming platforms.
 PLATFORM_ANSWERS = ("none", NOT_SURE, NOT_SAID)
 
-_NUMBER = re.compile(r"\d{1,3}")
+_NUMBER = re.compile(r"\b\d{1,3}\b")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -140,7 +140,9 @@ def when(value: Any, today: dt.date) -> str | None:
     if known:
         return known
     phrase = _canonical(value) if value is not None else ""
-    if phrase == "recent":
+    if phrase in _DAYS_AGO:
+        return _period_of_year((today - dt.timedelta(days=_DAYS_AGO[phrase])).year)
+    if phrase == "this_year":
         return _period_of_year(today.year)
     if phrase == "last_year":
         return _period_of_year(today.year - 1)
@@ -153,6 +155,11 @@ def when(value: Any, today: dt.date) -> str | None:
             return None
         return _period_of_year(year)
     return None
+
+
+# Rough ages of the phrase ids the NLU synonyms produce (data/nlu/lookups.yml): "last week" is recent,
+# "a couple of months ago" may fall in the previous year early in a year.
+_DAYS_AGO = {"recent": 14, "last_month": 31, "months_ago": 120}
 
 
 def _period_of_year(year: int) -> str:

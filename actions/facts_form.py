@@ -49,10 +49,12 @@ class ValidateFactsForm(FormValidationAction):
                 facts.situations(tracker.get_slot("situation") or []),
             )
         )
-        if situations and situations <= {"cyberflashing"}:
+        # A question that does not apply is dropped, unless the person already answered it: only the
+        # form's required slots are validated, and an unvalidated answer would be stored as typed.
+        if situations and situations <= {"cyberflashing"} and tracker.get_slot("age_at_image") is None:
             # The images were someone else's: the person's age in them does not arise.
             slots.remove("age_at_image")
-        if tracker.get_slot("nation") in ("scotland", "outside_uk"):
+        if tracker.get_slot("nation") in ("scotland", "outside_uk") and tracker.get_slot("when") is None:
             # The date matters for the law of England and Wales and of Northern Ireland only.
             slots.remove("when")
         return slots

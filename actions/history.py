@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 
 # Events after which earlier answers no longer count: "Start again" (restart), a reset of every slot,
 # and a new session, whose slots start empty (bot/domain/actions.yml: session_config). Rasa sends the
-# action server every event of the conversation, including those from before such a fresh start.
+# action server events from before these too: all of them to actions, and everything since the last
+# restart (earlier sessions included) to a form's validation.
 FRESH_START_EVENTS = ("restart", "reset_slots", "session_started")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from actions import facts
 
-MAX_STEPS = 5
+MAX_STEPS = 6
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def next_steps(case: Facts) -> list[Step]:
     situations = set(case.situations)
     images_of_them = bool(situations - {"cyberflashing"}) or not situations
     under_18_now = facts.is_under_18(case.age_group)
+    age_unknown = case.age_group not in facts.AGE_GROUPS or case.age_group == facts.NOT_SAID
     image_under_18 = under_18_now or case.age_at_image == "under_18"
     image_age_unknown = not image_under_18 and case.age_at_image != "18_plus"
 
@@ -63,14 +64,51 @@ def next_steps(case: Facts) -> list[Step]:
         steps.append(Step("adult_helpline", "revenge_porn_helpline"))
         if not image_under_18 and not image_age_unknown:
             steps.append(Step("adult_evidence"))
-    if case.goal == "report_police" or situations & {"taken_without_consent", "cyberflashing"}:
-        if case.nation == "outside_uk":
-            steps.append(Step("police_outside_uk"))
-        else:
-            steps.append(Step("police", "police_101"))
-    if case.supporter and image_under_18:
-        steps.append(Step("supporter_helpline", "nspcc_helpline"))
+    else:
+        steps.append(Step("emotional_support", "samaritans"))
+    if age_unknown:
+        # They may be a child: never leave them with adult-only services.
+        steps.append(Step("unknown_age_helpline", "childline"))
+    steps += _police_steps(case, situations, under_18_now)
+
+    steps = _what_they_asked_for_first(steps, case.goal)
+    supporter_step = Step("supporter_helpline", "nspcc_helpline") if case.supporter and image_under_18 else None
+    if supporter_step:
+        # The supporter's own step is never the one cut off.
+        return steps[: MAX_STEPS - 1] + [supporter_step]
     return steps[:MAX_STEPS]
+
+
+# The steps that answer each "What would help most?" choice: they move to the front so the limit on
+# the number of steps never cuts what the person asked for.
+_GOAL_STEPS = {
+    "report_police": {"police", "ceop", "police_outside_uk"},
+    "remove": {"under_18_remove", "under_18_hash", "adult_hash"},
+    "talk_to_someone": {"young_helpline", "adult_helpline", "unknown_age_helpline", "emotional_support"},
+    "keep_evidence": {"adult_evidence", "under_18_evidence"},
+}
+
+
+def _what_they_asked_for_first(steps: list[Step], goal: str | None) -> list[Step]:
+    """Safety first ("don't pay" stays at the top), then the steps for their goal, then the rest."""
+    wanted = _GOAL_STEPS.get(goal or "", set())
+    safety = [step for step in steps if step.template == "threat_first"]
+    asked = [step for step in steps if step.template in wanted]
+    rest = [step for step in steps if step not in safety and step not in asked]
+    return safety + asked + rest
+
+
+def _police_steps(case: Facts, situations: set[str], under_18_now: bool) -> list[Step]:
+    wants_police = case.goal == "report_police"
+    # Taking images, sending them unasked and threatening to share are crimes the police should hear
+    # about; sextortion especially (NCA advice).
+    if not (wants_police or situations & {"taken_without_consent", "cyberflashing", "threat_to_share"}):
+        return []
+    if case.nation == "outside_uk":
+        return [Step("police_outside_uk")]
+    if under_18_now and "threat_to_share" in situations:
+        return [Step("ceop", "ceop")]
+    return [Step("police", "police_101")]
 
 
 def facts_from_slots(slots: dict[str, Any]) -> Facts:

@@ -29,6 +29,9 @@ CHILDLINE = Step("young_helpline", "childline")
 POLICE_101 = Step("police", "police_101")
 POLICE_ABROAD = Step("police_outside_uk")
 NSPCC = Step("supporter_helpline", "nspcc_helpline")
+CEOP = Step("ceop", "ceop")
+CHILDLINE_IF_UNDER_19 = Step("unknown_age_helpline", "childline")
+SAMARITANS = Step("emotional_support", "samaritans")
 
 
 def adult(*situations: str, image: str | None = "18_plus", **other: Any) -> Facts:
@@ -63,7 +66,7 @@ PERSONAS = [
     ),
     pytest.param(
         young("under_13", THREAT),
-        [THREAT_FIRST, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
+        [THREAT_FIRST, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE, CEOP],
         id="under-13-threatened",
     ),
     pytest.param(
@@ -78,12 +81,12 @@ PERSONAS = [
     ),
     pytest.param(
         young("13_15", THREAT, TAKEN, goal="report_police"),
-        [THREAT_FIRST, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE, POLICE_101],
+        [THREAT_FIRST, CEOP, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE],
         id="13-15-threat-and-taken-wants-police",
     ),
     pytest.param(
         adult(THREAT),
-        [THREAT_FIRST, STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
+        [THREAT_FIRST, STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_101],
         id="adult-threatened",
     ),
     pytest.param(
@@ -108,12 +111,12 @@ PERSONAS = [
     ),
     pytest.param(
         Facts(situations=("not_said",), age_group="not_said", age_at_image="not_said", nation="not_said"),
-        [STOPNCII, TAKE_IT_DOWN, REVENGE_PORN_HELPLINE],
+        [STOPNCII, TAKE_IT_DOWN, REVENGE_PORN_HELPLINE, CHILDLINE_IF_UNDER_19],
         id="everything-skipped",
     ),
     pytest.param(
         adult(FLASH, image=None, nation="england"),
-        [POLICE_101],
+        [SAMARITANS, POLICE_101],
         id="adult-cyberflashing-only",
     ),
     pytest.param(
@@ -128,12 +131,12 @@ PERSONAS = [
     ),
     pytest.param(
         adult(SHARED, nation="wales", goal="report_police"),
-        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_101],
+        [POLICE_101, STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
         id="adult-wants-police",
     ),
     pytest.param(
         adult(SHARED, nation="outside_uk", goal="report_police"),
-        [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS, POLICE_ABROAD],
+        [POLICE_ABROAD, STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
         id="adult-wants-police-outside-uk",
     ),
     pytest.param(
@@ -150,6 +153,21 @@ PERSONAS = [
         adult(SHARED, supporter=True),
         [STOPNCII, REVENGE_PORN_HELPLINE, KEEP_SCREENSHOTS],
         id="supporter-of-adult-no-nspcc",
+    ),
+    pytest.param(
+        young("13_15", THREAT, TAKEN, goal="report_police", supporter=True),
+        [THREAT_FIRST, CEOP, REPORT_REMOVE, DONT_SCREENSHOT, CHILDLINE, NSPCC],
+        id="supporter-of-threatened-13-15-gets-everything",
+    ),
+    pytest.param(
+        adult(SHARED, goal="talk_to_someone"),
+        [REVENGE_PORN_HELPLINE, STOPNCII, KEEP_SCREENSHOTS],
+        id="adult-wants-to-talk-helpline-first",
+    ),
+    pytest.param(
+        adult(THREAT, goal="keep_evidence"),
+        [THREAT_FIRST, KEEP_SCREENSHOTS, STOPNCII, REVENGE_PORN_HELPLINE, POLICE_101],
+        id="adult-threatened-wants-evidence-safety-still-first",
     ),
 ]
 
@@ -217,9 +235,16 @@ def test_nobody_over_18_is_sent_to_childline_or_report_remove() -> None:
     wrong = [
         case
         for case in ALL_CASES
-        if not facts.is_under_18(case.age_group) and {"childline", "report_remove"} & set(_services(case))
+        if case.age_group == "18_plus" and {"childline", "report_remove"} & set(_services(case))
     ]
     assert wrong == []
+
+
+def test_someone_whose_age_is_unknown_is_never_left_with_adult_services_only() -> None:
+    for case in ALL_CASES:
+        if case.age_group in (None, "not_said"):
+            assert "unknown_age_helpline" in _templates(case) or len(_templates(case)) == MAX_STEPS, case
+            assert "report_remove" not in _services(case), case
 
 
 def test_adults_whose_images_were_taken_under_18_get_take_it_down() -> None:
@@ -241,13 +266,19 @@ def test_a_threat_to_share_always_comes_first() -> None:
 def test_police_steps_follow_where_the_person_lives() -> None:
     for case in ALL_CASES:
         templates = _templates(case)
-        wants_police = case.goal == "report_police" or bool({TAKEN, FLASH} & set(case.situations))
+        wants_police = case.goal == "report_police" or bool({TAKEN, FLASH, THREAT} & set(case.situations))
+        police = {"police", "police_outside_uk", "ceop"} & set(templates)
         if not wants_police:
-            assert not {"police", "police_outside_uk"} & set(templates), case
-        elif case.nation == "outside_uk":
-            assert "police_outside_uk" in templates and "police" not in templates, case
+            assert not police, case
+        elif case.goal == "report_police":
+            # what they asked for is never cut by the limit on steps
+            assert len(police) == 1, case
+        if case.nation == "outside_uk":
+            assert police <= {"police_outside_uk"}, case
+        elif facts.is_under_18(case.age_group) and THREAT in case.situations:
+            assert police <= {"ceop"}, case
         else:
-            assert "police" in templates and "police_outside_uk" not in templates, case
+            assert police <= {"police"}, case
 
 
 def test_never_more_than_the_maximum_and_no_step_twice() -> None:
@@ -257,11 +288,11 @@ def test_never_more_than_the_maximum_and_no_step_twice() -> None:
         assert len(set(steps)) == len(steps), case
 
 
-def test_supporter_of_an_under_18_gets_the_nspcc_helpline_when_there_is_room() -> None:
+def test_supporter_of_an_under_18_always_gets_the_nspcc_helpline() -> None:
     for case in ALL_CASES:
         services = _services(case)
         if case.supporter and _image_of_under_18(case):
-            assert "nspcc_helpline" in services or len(services) == MAX_STEPS, case
+            assert services[-1] == "nspcc_helpline", case
         else:
             assert "nspcc_helpline" not in services, case
 

@@ -17,7 +17,7 @@ SKIP = "I'd rather not say"
 ASK_ACTIONS = {cls.slot: cls for cls in question_actions.AskQuestion.__subclasses__()}
 
 
-def test_every_question_the_domain_names_has_an_action_on_the_server() -> None:
+def test_every_action_the_domain_names_is_served() -> None:
     domain_actions = yaml.safe_load((ROOT / "bot" / "domain" / "actions.yml").read_text(encoding="utf-8"))["actions"]
     executor = ActionExecutor()
     executor.register_package("actions")

@@ -62,7 +62,7 @@ def test_an_unsure_crisis_guess_by_the_classifier_alone_gives_way(trained_and_lo
 
 
 def test_a_confident_crisis_guess_by_the_classifier_stands(trained_and_loaded: CrisisSafetyNet) -> None:
-    [message] = trained_and_loaded.process([classified("everything feels pointless, i want out", "crisis", 0.93)])
+    [message] = trained_and_loaded.process([classified("everything feels pointless, i want out", "crisis", 0.97)])
     assert message.get("intent")["name"] == "crisis"
 
 
