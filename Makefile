@@ -15,7 +15,7 @@ MODEL        := models/reclaim.tar.gz
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories law-review clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -23,6 +23,7 @@ help:
 	@echo "make train   retrain the model if its inputs changed"
 	@echo "make chat    talk to a running bot in this terminal"
 	@echo "make nlu-cv  cross-validate the NLU model and write results/cv"
+	@echo "make law-review  list law and service entries not reviewed in six months"
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 
@@ -69,6 +70,10 @@ test: clean-results validate test-unit test-stories test-e2e
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
 record-stories: $(RASA_VENV)/.installed
 	$(ENV) $(RASA_PY) scripts/record_stories.py
+
+# Law and numbers change: list what has not been checked for six months.
+law-review: $(ACTIONS_VENV)/.installed
+	$(ACTIONS_PY) scripts/law_review.py
 
 clean-results:
 	rm -rf results/junit results/stories

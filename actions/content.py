@@ -39,6 +39,12 @@ def summary() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
+def law_wording() -> dict[str, Any]:
+    with open(DATA_DIR / "content" / "law.yml", encoding="utf-8") as file:
+        return yaml.load(file, Loader=_Loader)
+
+
+@lru_cache(maxsize=None)
 def services() -> dict[str, dict[str, Any]]:
     """The core services by id (data/services/core.yml)."""
     with open(DATA_DIR / "services" / "core.yml", encoding="utf-8") as file:

@@ -40,6 +40,10 @@ def test_a_survivor_in_wales_is_guided_to_a_summary_with_next_steps(bot: Bot) ->
 
     summary = chat.say_text("I want them taken down")
     for expected in [
+        "how the law in England and Wales may apply",
+        "not legal advice",
+        "Sharing an intimate image without consent",
+        "It does not matter why they did it",
         "images shared without consent",
         "Age now: 18 or over",
         "Where: Wales",
@@ -79,6 +83,9 @@ def test_a_15_year_old_being_blackmailed_gets_the_under_18_route(bot: Bot) -> No
     chat.say("london")
     chat.say("yesterday")
     summary = chat.say_text('/inform{"goal": "remove"}')
+    assert "Indecent images of under-18s" in summary
+    assert "Blackmail (sextortion)" in summary
+    assert "deepfake" not in summary  # no adult-only offence for an under-18
     assert "Report Remove" in summary
     assert "Childline" in summary and "0800 1111" in summary
     assert "don't screenshot" in summary
@@ -124,3 +131,27 @@ def test_not_understood_gets_a_menu_and_a_helpline(bot: Bot) -> None:
     replies = bot.conversation().say("blah blah qwerty")
     assert "116 123" in replies[0]["text"]
     assert "Talk to a person" in [button["title"] for button in replies[0]["buttons"]]
+
+
+def test_is_this_illegal_in_scotland_midway_then_tell_me_more(bot: Bot) -> None:
+    chat = bot.conversation()
+    chat.say("hi")
+    chat.say("yes")
+    chat.say("someone made a deepfake of me")
+    chat.say("no")
+    chat.say("I'm 30")
+    chat.say("no")
+    explained = chat.say("is this illegal in scotland?")
+    text = "\n".join(reply["text"] for reply in explained)
+    assert "how the law in Scotland may apply" in text
+    assert "Scotland does not yet have a law against making a fake intimate image" in text
+    assert "Creating a sexual deepfake of an adult" not in text  # England and Wales only
+    more = [b for reply in explained for b in reply.get("buttons", []) if b["title"] == "Tell me more"]
+    assert more and more[0]["payload"] == '/offence_detail{"offence_id": "sc_absha2016_s2_disclosing"}'
+    assert "Where do you live" in explained[-1]["text"]  # the pending question comes back
+
+    detail = chat.say_text(more[0]["payload"])
+    assert "What has to be shown" in detail and "5 years in prison" in detail
+
+    forged = chat.say_text('/offence_detail{"offence_id": "<script>alert(1)</script>"}')
+    assert "don't have details of that law" in forged
