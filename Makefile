@@ -15,7 +15,7 @@ MODEL        := models/reclaim.tar.gz
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories law-review clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories law-review check-links load-directory clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -24,6 +24,8 @@ help:
 	@echo "make chat    talk to a running bot in this terminal"
 	@echo "make nlu-cv  cross-validate the NLU model and write results/cv"
 	@echo "make law-review  list law and service entries not reviewed in six months"
+	@echo "make load-directory  load data/services and data/platforms into the database (DATABASE_URL); ARGS=--prune also deletes entries gone from the YAML"
+	@echo "make check-links  check every URL in data/ (needs the internet; not part of CI)"
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 
@@ -74,6 +76,14 @@ record-stories: $(RASA_VENV)/.installed
 # Law and numbers change: list what has not been checked for six months.
 law-review: $(ACTIONS_VENV)/.installed
 	$(ACTIONS_PY) scripts/law_review.py
+
+# Services and laws move their pages: check every URL in data/. Needs the internet, so not part of `test`.
+check-links: $(ACTIONS_VENV)/.installed
+	$(ENV) $(ACTIONS_PY) scripts/check_links.py
+
+# The service directory: the YAML in data/services and data/platforms into DATABASE_URL. Safe to repeat.
+load-directory: $(ACTIONS_VENV)/.installed
+	$(ENV) $(ACTIONS_PY) -m actions.directory.load $(ARGS)
 
 clean-results:
 	rm -rf results/junit results/stories

@@ -46,10 +46,32 @@ def law_wording() -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def services() -> dict[str, dict[str, Any]]:
-    """The core services by id (data/services/core.yml)."""
-    with open(DATA_DIR / "services" / "core.yml", encoding="utf-8") as file:
-        entries = yaml.load(file, Loader=_Loader)["services"]
+    """Every service by id (data/services/*.yml)."""
+    entries: list[dict[str, Any]] = []
+    for path in sorted((DATA_DIR / "services").glob("*.yml")):
+        with open(path, encoding="utf-8") as file:
+            entries += yaml.load(file, Loader=_Loader).get("services", [])
     return {entry["id"]: entry for entry in entries}
+
+
+@lru_cache(maxsize=None)
+def platforms() -> dict[str, dict[str, Any]]:
+    """Every platform by id (data/platforms/*.yml)."""
+    entries: list[dict[str, Any]] = []
+    for path in sorted((DATA_DIR / "platforms").glob("*.yml")):
+        with open(path, encoding="utf-8") as file:
+            entries += yaml.load(file, Loader=_Loader).get("platforms", [])
+    return {entry["id"]: entry for entry in entries}
+
+
+@lru_cache(maxsize=None)
+def bank_holidays() -> frozenset[Any]:
+    """England and Wales bank holidays (data/services/bank_holidays.yml), for services closed on them."""
+    path = DATA_DIR / "services" / "bank_holidays.yml"
+    if not path.exists():
+        return frozenset()
+    with open(path, encoding="utf-8") as file:
+        return frozenset(yaml.load(file, Loader=_Loader)["bank_holidays"]["england_and_wales"])
 
 
 def for_role(variants: dict[str, str], role: str | None, key: str = "") -> str:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content, facts
 from actions.config import DATA_DIR
-from actions.law import JURISDICTION_NAMES, Case, Explanation, Offence, explain, load_offences
+from actions.law import JURISDICTION_NAMES, Case, Explanation, Offence, explain, load_offences, long_date
 
 MAX_OFFENCES_SHOWN = 3
 
@@ -78,7 +78,7 @@ def explanation_messages(explanation: Explanation, role: str | None) -> list[dic
                 ],
             }
         )
-    notes = [wording["too_early"].format(title=o.title, date=_long_date(o.in_force_from)) for o in explanation.too_early if o.in_force_from]
+    notes = [wording["too_early"].format(title=o.title, date=long_date(o.in_force_from)) for o in explanation.too_early if o.in_force_from]
     notes += [wording["proposed"].format(title=o.title, covers=o.covers) for o in explanation.proposed]
     if not explanation.offences:
         notes.append(wording["no_offence_found"])
@@ -107,12 +107,8 @@ def detail_messages(offence: Offence) -> str:
         else wording["anonymity_not_confirmed"]
     )
     lines.append(wording["report"].format(how_to_report=offence.how_to_report))
-    lines.append(wording["checked"].format(date=_long_date(offence.last_reviewed)))
+    lines.append(wording["checked"].format(date=long_date(offence.last_reviewed)))
     return "\n".join(lines)
-
-
-def _long_date(day: Any) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class ActionExplainOffences(Action):

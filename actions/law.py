@@ -45,6 +45,13 @@ PRIMARY_PRIORITY = 10
 # an offence that certainly applies comes first.
 UNKNOWN_FACT_PENALTY = 20
 UNCERTAIN_AGE_PENALTY = 50
+# What can happen to an image that may be a fake one.
+IMAGE_SITUATIONS = frozenset({"shared_without_consent", "threat_to_share"})
+# Said when the person told us about fake images and a law does not (clearly) cover fakes.
+FAKE_CONDITIONS = {
+    "excluded": "If it is a real photo or video of you, not one made sexual by editing or AI",
+    "unclear": "If it is a real photo or video of you, or an edited one (it is unclear whether images made entirely by AI count)",
+}
 
 
 @dataclass(frozen=True)
@@ -222,9 +229,9 @@ def _assess(offence: Offence, case: Case, situations: set[str]) -> Applicable | 
             conditions.append(offence.only_if_fake)
             relevance += UNKNOWN_FACT_PENALTY
     elif "fake_images" in situations and matched & IMAGE_SITUATIONS and offence.fake_images != "covered":
-        # A fake was shared or threatened: a law that excludes fakes, or may not cover them, applies
-        # only if the image is real (or, where unclear, edited from a real one). Never state it plainly.
-        conditions.append(offence.only_if_fake or FAKE_CONDITIONS[offence.fake_images])
+        # Fake images were shared or threatened too: a law that excludes fakes, or may not cover them,
+        # applies only if the image is real (or, where unclear, edited from a real one). Never say it plainly.
+        conditions.append(FAKE_CONDITIONS[offence.fake_images])
         relevance += UNKNOWN_FACT_PENALTY
 
     if offence.needs_demand and not case.demand:
@@ -254,18 +261,18 @@ def _date_conditions(offence: Offence, case: Case, matched: set[str]) -> list[st
     if period is None:  # we do not know when: state any date that matters
         conditions = []
         if start >= LONG_STANDING:
-            conditions.append(f"If it happened on or after {_long_date(start)}")
+            conditions.append(f"If it happened on or after {long_date(start)}")
         if offence.in_force_until:
-            conditions.append(f"If it happened before {_long_date(end + dt.timedelta(days=1))}")
+            conditions.append(f"If it happened before {long_date(end + dt.timedelta(days=1))}")
         return conditions
     overlap_start, overlap_end = max(period[0], start), min(period[1], end)
     if overlap_end < overlap_start or (overlap_end - overlap_start) < MIN_OVERLAP:
         return None
     conditions = []
     if start > period[0] and start >= LONG_STANDING:
-        conditions.append(f"If it happened on or after {_long_date(start)}")
+        conditions.append(f"If it happened on or after {long_date(start)}")
     if end < period[1]:
-        conditions.append(f"If it happened before {_long_date(end + dt.timedelta(days=1))}")
+        conditions.append(f"If it happened before {long_date(end + dt.timedelta(days=1))}")
     return conditions
 
 
@@ -274,5 +281,6 @@ def _starts_after(offence: Offence, case: Case) -> bool:
     return bool(period and offence.in_force_from and offence.in_force_from > period[1] - MIN_OVERLAP)
 
 
-def _long_date(day: dt.date) -> str:
+def long_date(day: dt.date) -> str:
+    """31 January 2024"""
     return f"{day.day} {day:%B %Y}"

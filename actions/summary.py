@@ -1,16 +1,26 @@
-"""action_summarise: the closing summary of what the person told Reclaim, and first next steps."""
+"""action_summarise and action_more_steps: what the person told Reclaim, and their next steps,
+three at a time, with phone numbers as tel: links and whether each helpline is open now."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content, facts
-from actions.next_steps import Step, facts_from_slots, next_steps
+from actions.opening_hours import LONDON, describe, status
+from actions.routing import Step, facts_from_slots, plan
 
 FACT_SLOTS = ("situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
+ROUTING_SLOTS = FACT_SLOTS + ("role", "demand", "audiences", "danger", "platform_refused")
+STEPS_AT_A_TIME = 3
+
+
+def london_now() -> dt.datetime:
+    return dt.datetime.now(LONDON)
 
 
 def describe_facts(slots: dict[str, Any], wording: dict[str, Any]) -> list[str]:
@@ -33,17 +43,64 @@ def _describe(slot: str, value: Any, wording: dict[str, Any]) -> str:
     return ", ".join(described)
 
 
-def describe_step(step: Step, wording: dict[str, Any]) -> str:
+def tel_link(phone: str) -> str:
+    """tel: link for a UK number: "0345 6000 459" -> "tel:+443456000459"; short codes stay as dialled."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0") and len(digits) >= 10:
+        return f"tel:+44{digits[1:]}"
+    return f"tel:{digits}"
+
+
+def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None = None) -> str:
     template = wording["steps"][step.template]
-    if step.service is None:
-        return template
-    service = content.services()[step.service]
-    return template.format(
-        name=service["name"],
-        phone=service.get("phone") or "",
-        web=service.get("web") or "",
-        hours=service.get("hours") or "",
-    )
+    fields: dict[str, str] = {}
+    if step.service is not None:
+        service = content.services()[step.service]
+        opening = describe(status(service.get("opening_hours"), now or london_now(), content.bank_holidays()), now or london_now())
+        fields.update(
+            name=service["name"],
+            phone=service.get("phone") or "",
+            web=service.get("web") or "",
+            hours=service.get("hours") or "",
+            open_now=f" {opening}." if opening and not (service.get("opening_hours") or {}).get("always") else "",
+        )
+    if step.platform is not None:
+        platform = content.platforms().get(step.platform) or {}
+        fake = step.template == "platform_report_fake"
+        fields.update(
+            platform=platform.get("name") or facts.PLATFORM_NAMES.get(step.platform, step.platform),
+            how=(platform.get("report_fake") if fake else None) or platform.get("report_intimate") or wording["generic_platform_route"],
+        )
+    return template.format(**fields)
+
+
+def step_links(step: Step) -> list[dict[str, str]]:
+    links = []
+    if step.service is not None:
+        service = content.services()[step.service]
+        if service.get("phone"):
+            links.append({"title": f"Call {service['name']}: {service['phone']}", "url": tel_link(service["phone"])})
+        if service.get("web"):
+            links.append({"title": service["name"], "url": service["web"]})
+    if step.platform is not None:
+        url = (content.platforms().get(step.platform) or {}).get("report_url")
+        if url:
+            links.append({"title": f"Report on {facts.PLATFORM_NAMES.get(step.platform, step.platform)}", "url": url})
+    return links
+
+
+def send_steps(
+    dispatcher: CollectingDispatcher, steps: list[Step], heading: str, has_more: bool, footer: str | None = None
+) -> None:
+    wording = content.summary()
+    lines = [heading, *(f"- {describe_step(step, wording)}" for step in steps), *([footer] if footer else [])]
+    links = [link for step in steps for link in step_links(step)]
+    buttons = ([wording["more_steps_button"]] if has_more else []) + list(wording["buttons"])
+    dispatcher.utter_message(text="\n".join(lines), buttons=buttons, json_message={"links": links} if links else None)
+
+
+def routing_plan(tracker: Tracker) -> list[Step]:
+    return plan(facts_from_slots({slot: tracker.get_slot(slot) for slot in ROUTING_SLOTS}))
 
 
 class ActionSummarise(Action):
@@ -56,9 +113,29 @@ class ActionSummarise(Action):
         slots = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
         understood = [content.for_role(wording["intro"], role), *describe_facts(slots, wording), wording["correction"]]
         dispatcher.utter_message(text="\n".join(understood))
+        steps = routing_plan(tracker)
+        first = steps[:STEPS_AT_A_TIME]
+        send_steps(
+            dispatcher,
+            first,
+            wording["next_steps_heading"],
+            has_more=len(steps) > len(first),
+            footer=content.for_role(wording["closing"], role),
+        )
+        return [SlotSet("steps_shown", float(len(first)))]
 
-        steps = [describe_step(step, wording) for step in next_steps(facts_from_slots({**slots, "role": role}))]
-        if steps:
-            dispatcher.utter_message(text="\n".join([wording["next_steps_heading"], *(f"- {s}" for s in steps)]))
-        dispatcher.utter_message(text=content.for_role(wording["closing"], role), buttons=list(wording["buttons"]))
-        return []
+
+class ActionMoreSteps(Action):
+    def name(self) -> str:
+        return "action_more_steps"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        wording = content.summary()
+        steps = routing_plan(tracker)
+        shown = int(tracker.get_slot("steps_shown") or 0)
+        following = steps[shown : shown + STEPS_AT_A_TIME]
+        if not following:
+            dispatcher.utter_message(text=wording["no_more_steps"], buttons=list(wording["buttons"]))
+            return []
+        send_steps(dispatcher, following, wording["more_steps_heading"], has_more=shown + len(following) < len(steps))
+        return [SlotSet("steps_shown", float(shown + len(following)))]

@@ -33,7 +33,7 @@ def entries(data_dir: Path) -> list[Entry]:
         for offence in yaml.safe_load(path.read_text(encoding="utf-8"))["offences"]:
             found.append(Entry("offence", offence["id"], offence["title"], offence["last_reviewed"], tuple(offence["sources"])))
     for path in sorted((data_dir / "services").glob("*.yml")):
-        for service in yaml.safe_load(path.read_text(encoding="utf-8"))["services"]:
+        for service in yaml.safe_load(path.read_text(encoding="utf-8")).get("services", []):
             found.append(Entry("service", service["id"], service["name"], service["last_reviewed"], tuple(service["sources"])))
     return found
 

@@ -1,27 +1,45 @@
 """actions/summary.py: action_summarise tells the person what Reclaim understood, in plain words, then
-first next steps with the real services' names and numbers, then the closing and the controls."""
+their first three next steps with the real services' names, numbers and opening times, the closing and
+the controls; action_more_steps shows the next three."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import facts
-from actions.summary import ActionSummarise
+from actions import facts, summary
+from actions.opening_hours import LONDON
+from actions.summary import ActionMoreSteps, ActionSummarise
 from tracker_helpers import button_titles, make_tracker
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 CONTROLS = ["Talk to a person", "Start again", "Delete this chat"]
+MORE = "More next steps"
+# A Tuesday afternoon: the Revenge Porn Helpline (Mon-Fri 10am-4pm) is open.
+TUESDAY_AFTERNOON = dt.datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)
+SATURDAY_EVENING = dt.datetime(2026, 11, 28, 19, 0, tzinfo=LONDON)
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(autouse=True)
+def tuesday_afternoon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(summary, "london_now", lambda: TUESDAY_AFTERNOON)
 
 
 async def summarise(role: str = "survivor", **slots: Any) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     events = await ActionSummarise().run(dispatcher, make_tracker(before=slots, role=role), {})
-    assert events == []
+    assert [event["name"] for event in events] == ["steps_shown"]
+    return dispatcher.messages
+
+
+async def more_steps(shown: int, role: str = "survivor", **slots: Any) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    await ActionMoreSteps().run(dispatcher, make_tracker(before={**slots, "steps_shown": float(shown)}, role=role), {})
     return dispatcher.messages
 
 
@@ -105,35 +123,62 @@ async def test_questions_never_asked_are_left_out() -> None:
 
 
 async def test_under_18_gets_report_remove_and_childline_never_stopncii_or_screenshots() -> None:
-    messages = await summarise(situation=[SHARED], age_group="13_15", age_at_image="under_18", nation="england")
-    steps = messages[1]["text"]
+    slots = dict(situation=[SHARED], age_group="13_15", age_at_image="under_18", nation="england")
+    first = (await summarise(**slots))[1]["text"]
+    second = (await more_steps(3, **slots))[0]["text"]
+    steps = first + second
 
-    assert steps.startswith("Some next steps. You choose what feels right:")
-    for expected in ("Report Remove (Childline and IWF)", "https://www.childline.org.uk/info-advice/", "0800 1111"):
+    assert first.startswith("Some next steps. You choose what feels right:")
+    for expected in ("Report Remove (Childline and IWF)", "Take It Down", "0800 1111", "don't screenshot"):
         assert expected in steps
-    assert "don't screenshot" in steps
     for absent in ("StopNCII", "Revenge Porn Helpline", "keep evidence: screenshots", "NSPCC"):
         assert absent not in steps
 
 
-async def test_adult_gets_stopncii_and_the_revenge_porn_helpline_with_its_hours() -> None:
+async def test_three_steps_at_a_time_with_a_button_for_more() -> None:
     messages = await summarise(**ADULT_IN_WALES)
-    steps = messages[1]["text"].splitlines()
+    steps = [line for line in messages[1]["text"].splitlines() if line.startswith("- ")]
 
-    assert steps[1].startswith("- Don't pay and don't send anything more.")
-    assert "- StopNCII.org can help stop intimate images taken at 18 or over" in steps[2]
-    assert steps[2].endswith("https://stopncii.org")
-    assert steps[3] == (
-        "- The Revenge Porn Helpline can help get images removed and talk it through: "
-        "0345 6000 459, Monday to Friday, 10am to 4pm, not bank holidays."
-    )
-    assert "Report Remove" not in messages[1]["text"]
-    assert "Childline" not in messages[1]["text"]
+    assert len(steps) == 3
+    assert steps[0].startswith("- Don't pay and don't send anything more.")
+    assert steps[1].startswith("- StopNCII.org can help stop intimate images taken at 18 or over")
+    assert steps[2].startswith("- Instagram: ")
+    assert button_titles(messages[1]) == [MORE, *CONTROLS]
+
+
+async def test_more_steps_continue_where_the_first_page_stopped_and_then_end() -> None:
+    second = await more_steps(3, **ADULT_IN_WALES)
+    text = second[0]["text"]
+    assert text.startswith("More next steps:")
+    assert "a porn website: " in text
+    assert "Instagram: " not in text  # already shown
+
+    everything_shown = await more_steps(30, **ADULT_IN_WALES)
+    assert everything_shown[0]["text"].startswith("That's all the next steps I have.")
+    assert button_titles(everything_shown[0]) == CONTROLS
+
+
+async def test_a_helpline_says_whether_it_is_open_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    slots = dict(situation=[SHARED], age_group="18_plus", age_at_image="18_plus", nation="wales", goal="talk_to_someone")
+    open_text = (await summarise(**slots))[1]["text"]
+    assert "The Revenge Porn Helpline can help get images removed and talk it through: 0345 6000 459" in open_text
+    assert "Open now." in open_text
+
+    monkeypatch.setattr(summary, "london_now", lambda: SATURDAY_EVENING)
+    closed_text = (await summarise(**slots))[1]["text"]
+    assert "Closed now: opens Monday at 10am." in closed_text
+
+
+async def test_phone_numbers_and_websites_come_as_links() -> None:
+    slots = dict(situation=[SHARED], age_group="18_plus", age_at_image="18_plus", goal="talk_to_someone")
+    links = (await summarise(**slots))[1]["custom"]["links"]
+    assert {"title": "Call Revenge Porn Helpline: 0345 6000 459", "url": "tel:+443456000459"} in links
+    assert {"title": "StopNCII.org", "url": "https://stopncii.org"} in links
 
 
 async def test_adult_whose_image_was_taken_under_18_gets_take_it_down() -> None:
     messages = await summarise(situation=[SHARED], age_group="18_plus", age_at_image="under_18")
-    steps = messages[1]["text"]
+    steps = messages[1]["text"] + (await more_steps(3, situation=[SHARED], age_group="18_plus", age_at_image="under_18"))[0]["text"]
 
     assert "Take It Down can stop images taken under 18" in steps
     assert "https://takeitdown.ncmec.org" in steps
@@ -142,42 +187,41 @@ async def test_adult_whose_image_was_taken_under_18_gets_take_it_down() -> None:
 
 
 async def test_police_step_names_101_and_999() -> None:
-    messages = await summarise(situation=[TAKEN], age_group="18_plus", age_at_image="18_plus", nation="england")
+    messages = await summarise(situation=[TAKEN], age_group="18_plus", age_at_image="18_plus", nation="england", goal="report_police")
     assert "- You can report it to the police on 101. In an emergency, call 999." in messages[1]["text"].splitlines()
 
 
 async def test_supporter_of_a_child_is_told_about_them_and_given_the_nspcc() -> None:
-    messages = await summarise(role="supporter", situation=[SHARED], age_group="13_15", age_at_image="under_18")
+    slots = dict(situation=[SHARED], age_group="13_15", age_at_image="under_18")
+    messages = await summarise(role="supporter", **slots)
+    later = (await more_steps(3, role="supporter", **slots))[0]["text"]
 
     assert messages[0]["text"].startswith("Thank you for telling me. This is what I understood about them:")
-    assert "the NSPCC Helpline (0808 800 5000) supports adults worried about a child" in messages[1]["text"]
-    assert "not their fault" in messages[2]["text"]
+    assert "the NSPCC Helpline (0808 800 5000) supports adults worried about a child" in later
+    assert "not their fault" in messages[1]["text"]
 
 
 async def test_no_step_shows_an_empty_or_unfilled_detail() -> None:
-    messages = await summarise(
-        role="supporter", situation=[SHARED, THREAT], age_group="18_plus", age_at_image="under_18"
-    )
-    steps = messages[1]["text"]
+    slots = dict(situation=[SHARED, THREAT], age_group="18_plus", age_at_image="under_18", platforms=["x"])
+    steps = (await summarise(role="supporter", **slots))[1]["text"] + (await more_steps(3, role="supporter", **slots))[0]["text"]
     for broken in ("{", "}", "()", ": ,", ",  ", " .", ": or"):
         assert broken not in steps
 
 
 @pytest.mark.parametrize("role", ["survivor", "supporter"])
-async def test_closing_is_general_information_with_the_three_controls(role: str) -> None:
+async def test_closing_is_general_information_with_the_controls(role: str) -> None:
     messages = await summarise(role=role, **ADULT_IN_WALES)
-    closing = messages[-1]
+    steps = messages[-1]
 
-    assert len(messages) == 3
-    assert closing["text"].startswith("This is general information, not legal advice.")
-    assert button_titles(closing) == CONTROLS
-    payloads = [button["payload"] for button in closing["buttons"]]
-    assert payloads == ["/talk_to_someone", "/start_again", "/delete_conversation"]
+    assert len(messages) == 2
+    assert "This is general information, not legal advice." in steps["text"]
+    payloads = [button["payload"] for button in steps["buttons"]]
+    assert payloads == ["/more_steps", "/talk_to_someone", "/start_again", "/delete_conversation"]
 
 
 async def test_nothing_known_still_closes_with_the_controls() -> None:
     messages = await summarise()
 
     assert understood_lines(messages) == []
-    assert button_titles(messages[-1]) == CONTROLS
+    assert button_titles(messages[-1])[-3:] == CONTROLS
     assert "not legal advice" in messages[-1]["text"]

@@ -1,0 +1,188 @@
+"""Routes a person to their next steps: a pure function from the facts to an ordered plan.
+
+Order: urgent safety first (999 when in danger; "don't pay" when threatened), then what the person
+asked for, then removal, support and the police route for their nation. The age rules must never be
+wrong: StopNCII only for images taken at 18 or over; Take It Down and Report Remove when the person was
+under 18 in the images; never "keep screenshots" for an image of an under-18. Sextortion takes a fast
+path: don't pay, stop contact, keep evidence, report, then hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from actions import facts
+
+# Platforms whose own report route we list; "none", "not_sure" and "not_said" are answers, not platforms.
+SEARCH_ENGINES = ("google", "bing")
+DOMESTIC_ABUSE_LINES = {
+    "england": "national_domestic_abuse_helpline",
+    "wales": "live_fear_free",
+    "scotland": "scotland_domestic_abuse_helpline",
+    "northern_ireland": "ni_domestic_sexual_abuse_helpline",
+}
+UK_NATIONS = tuple(DOMESTIC_ABUSE_LINES)
+
+
+@dataclass(frozen=True)
+class Facts:
+    situations: tuple[str, ...] = ()
+    age_group: str | None = None
+    age_at_image: str | None = None
+    nation: str | None = None
+    goal: str | None = None
+    supporter: bool = False
+    platforms: tuple[str, ...] = ()
+    perpetrator: str | None = None
+    demand: str | None = None
+    audiences: tuple[str, ...] = ()  # "men", "lgbt", "women" when the person says so
+    danger: bool = False
+    platform_refused: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """A template key (data/content/summary.yml) and the service or platform it names, if any."""
+
+    template: str
+    service: str | None = None
+    platform: str | None = None
+
+
+def plan(case: Facts) -> list[Step]:
+    situations = set(case.situations)
+    images_of_them = bool(situations - {"cyberflashing"}) or not situations
+    under_18_now = facts.is_under_18(case.age_group)
+    age_unknown = case.age_group not in facts.AGE_GROUPS or case.age_group == facts.NOT_SAID
+    image_under_18 = under_18_now or case.age_at_image == "under_18"
+    image_age_unknown = not image_under_18 and case.age_at_image != "18_plus"
+    threatened = "threat_to_share" in situations
+    sextortion = threatened and facts.demand(case.demand) is not None
+
+    safety: list[Step] = []
+    if case.danger:
+        safety.append(Step("danger_999", "emergency_999"))
+    if threatened:
+        safety.append(Step("threat_first"))
+
+    removal: list[Step] = []
+    evidence: list[Step] = []
+    if images_of_them:
+        if under_18_now:
+            removal += [Step("under_18_remove", "report_remove"), Step("under_18_hash", "take_it_down")]
+        elif image_under_18:
+            removal.append(Step("under_18_hash", "take_it_down"))
+        else:
+            # StopNCII's own sources conflict on AI-made images, so it is not suggested for them alone.
+            if situations != {"fake_images"}:
+                removal.append(Step("adult_hash", "stopncii"))
+            if image_age_unknown:
+                removal.append(Step("under_18_hash", "take_it_down"))
+        removal += _platform_steps(case, situations)
+        if case.platform_refused:
+            removal.append(Step("escalate", "report_harmful_content"))
+        if image_under_18:
+            evidence.append(Step("under_18_evidence"))
+        elif not image_age_unknown:
+            evidence.append(Step("adult_evidence"))
+
+    support: list[Step] = []
+    if under_18_now:
+        support.append(Step("young_helpline", "childline"))
+    elif images_of_them:
+        support.append(Step("adult_helpline", "revenge_porn_helpline"))
+    else:
+        support.append(Step("emotional_support", "samaritans"))
+    if age_unknown:
+        # They may be a child: never leave them with adult-only services.
+        support.append(Step("unknown_age_helpline", "childline"))
+    support += _specialist_lines(case)
+    if case.supporter and image_under_18:
+        support.append(Step("supporter_helpline", "nspcc_helpline"))
+
+    police = _police_steps(case, situations, under_18_now)
+    if sextortion:
+        # Fast path: don't pay, stop contact, keep evidence (threat_first), report, then hash.
+        ordered = safety + police + removal + evidence + support
+    else:
+        ordered = safety + removal + evidence + support + police
+    return _what_they_asked_for_first(_unique(ordered), case.goal)
+
+
+def _platform_steps(case: Facts, situations: set[str]) -> list[Step]:
+    only_fake = situations == {"fake_images"}
+    named = [p for p in case.platforms if p in facts.PLATFORM_NAMES]
+    steps = [Step("platform_report_fake" if only_fake else "platform_report", platform=p) for p in named if p not in SEARCH_ENGINES]
+    not_online = tuple(case.platforms) == ("none",)
+    if not not_online and (any(p in SEARCH_ENGINES for p in named) or situations & {"fake_images", "shared_without_consent"}):
+        steps.append(Step("search_removal", "google_remove_fake" if only_fake else "google_remove_intimate"))
+    return steps
+
+
+def _specialist_lines(case: Facts) -> list[Step]:
+    steps: list[Step] = []
+    if case.perpetrator == "partner_or_ex" and case.nation in DOMESTIC_ABUSE_LINES and not facts.is_under_18(case.age_group):
+        if "men" in case.audiences:
+            steps.append(Step("specialist_helpline", "mens_advice_line"))
+        # England's national line is for women; the Welsh, Scottish and Northern Irish lines are for anyone.
+        if case.nation != "england" or "men" not in case.audiences:
+            steps.append(Step("domestic_abuse_helpline", DOMESTIC_ABUSE_LINES[case.nation]))
+    if "lgbt" in case.audiences and not facts.is_under_18(case.age_group):
+        steps.append(Step("specialist_helpline", "galop"))
+    return steps
+
+
+def _police_steps(case: Facts, situations: set[str], under_18_now: bool) -> list[Step]:
+    if case.danger:
+        return []  # 999 already comes first
+    wants_police = case.goal == "report_police"
+    # Taking images, sending them unasked and threatening to share are crimes the police should hear
+    # about; sextortion especially (NCA advice).
+    if not (wants_police or situations & {"taken_without_consent", "cyberflashing", "threat_to_share"}):
+        return []
+    if case.nation == "outside_uk":
+        return [Step("police_outside_uk")]
+    if under_18_now and "threat_to_share" in situations:
+        return [Step("ceop", "ceop")]
+    return [Step("police", "police_101")]
+
+
+# The steps that answer each "What would help most?" choice: they come straight after safety.
+_GOAL_STEPS = {
+    "report_police": {"police", "ceop", "police_outside_uk"},
+    "remove": {"under_18_remove", "under_18_hash", "adult_hash", "platform_report", "platform_report_fake"},
+    "talk_to_someone": {"young_helpline", "adult_helpline", "unknown_age_helpline", "emotional_support",
+                        "domestic_abuse_helpline", "specialist_helpline"},
+    "keep_evidence": {"adult_evidence", "under_18_evidence"},
+}
+_SAFETY = {"danger_999", "threat_first"}
+
+
+def _what_they_asked_for_first(steps: list[Step], goal: str | None) -> list[Step]:
+    wanted = _GOAL_STEPS.get(goal or "", set())
+    safety = [step for step in steps if step.template in _SAFETY]
+    asked = [step for step in steps if step.template in wanted and step not in safety]
+    rest = [step for step in steps if step not in safety and step not in asked]
+    return safety + asked + rest
+
+
+def _unique(steps: list[Step]) -> list[Step]:
+    return list(dict.fromkeys(steps))
+
+
+def facts_from_slots(slots: dict[str, Any]) -> Facts:
+    return Facts(
+        situations=tuple(facts.situations(slots.get("situation") or [])),
+        age_group=slots.get("age_group"),
+        age_at_image=slots.get("age_at_image"),
+        nation=slots.get("nation"),
+        goal=slots.get("goal"),
+        supporter=slots.get("role") == "supporter",
+        platforms=tuple(facts.platforms(slots.get("platforms")) or ()),
+        perpetrator=slots.get("perpetrator"),
+        demand=slots.get("demand"),
+        audiences=tuple(slots.get("audiences") or ()),
+        danger=bool(slots.get("danger")),
+        platform_refused=bool(slots.get("platform_refused")),
+    )
