@@ -44,7 +44,7 @@ $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
 	$(ENV) $(RASA) train --config config.yml --domain bot/domain --data data/nlu data/rules data/stories \
 	  --out models --fixed-model-name reclaim --force
 
-run: install $(MODEL)
+run: install $(MODEL) load-directory
 	scripts/run.sh
 
 chat: $(ACTIONS_VENV)/.installed

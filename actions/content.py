@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -78,3 +80,34 @@ def for_role(variants: dict[str, str], role: str | None, key: str = "") -> str:
     """Picks the supporter wording when the person is helping someone, else the survivor wording."""
     prefix = SUPPORTER if role == SUPPORTER else "survivor"
     return variants[f"{prefix}_{key}" if key else prefix]
+
+
+# ---- the live directory: the database loaded by `make load-directory`, or the YAML if it cannot be read
+
+DIRECTORY_REFRESH_SECONDS = 300
+_directory_cache: dict[str, Any] = {"at": float("-inf"), "directory": None}
+
+
+def _live_directory() -> Any:
+    from actions.directory.repository import load_directory  # imported late: SQLAlchemy only when needed
+
+    if time.monotonic() - _directory_cache["at"] > DIRECTORY_REFRESH_SECONDS:
+        _directory_cache.update(at=time.monotonic(), directory=load_directory(data_dir=DATA_DIR))
+    return _directory_cache["directory"]
+
+
+def _as_mapping(record: Any) -> dict[str, Any]:
+    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+
+
+def live_service(service_id: str) -> dict[str, Any]:
+    """A service as routing shows it, from the database (refreshed every few minutes) or the YAML."""
+    record = _live_directory().service(service_id)
+    if record is None:
+        raise KeyError(f"No service {service_id!r} in the directory: run make load-directory")
+    return _as_mapping(record)
+
+
+def live_platform(platform_id: str) -> dict[str, Any] | None:
+    record = _live_directory().platform(platform_id)
+    return _as_mapping(record) if record is not None else None

@@ -13,10 +13,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import content, facts
+import os
+import re
+
+from actions import content, facts, postcodes
 from actions.history import value_before_latest_message
 
 LONDON = ZoneInfo("Europe/London")
+# Where postcodes and towns are looked up; empty turns the lookup off (then the nation buttons are used).
+POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "https://api.postcodes.io")
+# "I live in Tonypandy", "near Leeds", "it's CF10 1AA": the words around a place that are not the place.
+_PLACE_PREFIX = re.compile(r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I)
+_POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
 # The value of `more_situations` once the person has nothing to add (bot/domain/slots.yml).
 MORE_SITUATIONS_DONE = "done"
 
@@ -25,9 +33,21 @@ def london_today() -> dt.date:
     return dt.datetime.now(LONDON).date()
 
 
+def place_in(text: str) -> str | None:
+    """The postcode or place a person typed in answer to "where do you live?", without the words around it."""
+    postcode = _POSTCODE_IN_TEXT.search(text)
+    if postcode:
+        return postcode.group()
+    place = _PLACE_PREFIX.sub("", text.strip()).strip(" .!?,")
+    return place or None
+
+
 class ValidateFactsForm(FormValidationAction):
-    # Replaced in tests to pin "now".
+    # Replaced in tests to pin "now", and to look places up without the network.
     today: Callable[[], dt.date] = staticmethod(london_today)
+    @staticmethod
+    async def lookup_nation(place: str) -> str | None:
+        return await postcodes.nation_for_place(place, base_url=POSTCODE_LOOKUP_URL)
 
     def name(self) -> str:
         return "validate_facts_form"
@@ -58,6 +78,29 @@ class ValidateFactsForm(FormValidationAction):
             # The date matters for the law of England and Wales and of Northern Ireland only.
             slots.remove("when")
         return slots
+
+    # ---- custom extraction -----------------------------------------------------------------------
+
+    async def extract_nation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A UK postcode or a town the NLU lookups do not know, answering "where do you live?", is
+        looked up (postcodes.io). Only the nation is kept: never the postcode or the place. If the
+        lookup fails, nothing is set and the question is asked again, with the nation buttons."""
+        if tracker.get_slot("requested_slot") != "nation" or tracker.get_slot("nation"):
+            return {}
+        message = tracker.latest_message or {}
+        if any(entity.get("entity") == "nation" for entity in message.get("entities") or []):
+            return {}  # the NLU already knew the place
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        if intent in ("skip", "dont_know") or text.startswith("/"):
+            return {}
+        place = place_in(text)
+        if not place or not POSTCODE_LOOKUP_URL:
+            return {}
+        nation = await self.lookup_nation(place)
+        return {"nation": nation} if nation else {}
 
     # ---- what happened ------------------------------------------------------------------------
 

@@ -102,12 +102,17 @@ def plan(case: Facts) -> list[Step]:
         support.append(Step("supporter_helpline", "nspcc_helpline"))
 
     police = _police_steps(case, situations, under_18_now)
+    if image_under_18:
+        # "Don't screenshot, save or forward" must come before anyone acts: that can itself be a crime.
+        safety, evidence = safety + evidence, []
+    if under_18_now:
+        # A child or young person hears first about someone they can talk to, right after safety.
+        safety, support = safety + support, []
     if sextortion:
-        # Fast path: don't pay, stop contact, keep evidence (threat_first), report, then hash.
-        ordered = safety + police + removal + evidence + support
-    else:
-        ordered = safety + removal + evidence + support + police
-    return _what_they_asked_for_first(_unique(ordered), case.goal)
+        # Fast path, whatever else they asked for: don't pay, stop contact, keep evidence
+        # (threat_first), report, then hash.
+        return _unique(safety + police + removal + evidence + support)
+    return _unique(safety + _what_they_asked_for_first(removal + evidence + support + police, case.goal))
 
 
 def _platform_steps(case: Facts, situations: set[str]) -> list[Step]:
@@ -148,7 +153,8 @@ def _police_steps(case: Facts, situations: set[str], under_18_now: bool) -> list
     return [Step("police", "police_101")]
 
 
-# The steps that answer each "What would help most?" choice: they come straight after safety.
+# The steps that answer each "What would help most?" choice: they come straight after safety (999,
+# "don't pay", and for under-18s, Childline).
 _GOAL_STEPS = {
     "report_police": {"police", "ceop", "police_outside_uk"},
     "remove": {"under_18_remove", "under_18_hash", "adult_hash", "platform_report", "platform_report_fake"},
@@ -156,15 +162,11 @@ _GOAL_STEPS = {
                         "domestic_abuse_helpline", "specialist_helpline"},
     "keep_evidence": {"adult_evidence", "under_18_evidence"},
 }
-_SAFETY = {"danger_999", "threat_first"}
 
 
 def _what_they_asked_for_first(steps: list[Step], goal: str | None) -> list[Step]:
     wanted = _GOAL_STEPS.get(goal or "", set())
-    safety = [step for step in steps if step.template in _SAFETY]
-    asked = [step for step in steps if step.template in wanted and step not in safety]
-    rest = [step for step in steps if step not in safety and step not in asked]
-    return safety + asked + rest
+    return [step for step in steps if step.template in wanted] + [step for step in steps if step.template not in wanted]
 
 
 def _unique(steps: list[Step]) -> list[Step]:

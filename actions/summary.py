@@ -55,7 +55,7 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
     template = wording["steps"][step.template]
     fields: dict[str, str] = {}
     if step.service is not None:
-        service = content.services()[step.service]
+        service = content.live_service(step.service)
         opening = describe(status(service.get("opening_hours"), now or london_now(), content.bank_holidays()), now or london_now())
         fields.update(
             name=service["name"],
@@ -65,7 +65,7 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
             open_now=f" {opening}." if opening and not (service.get("opening_hours") or {}).get("always") else "",
         )
     if step.platform is not None:
-        platform = content.platforms().get(step.platform) or {}
+        platform = content.live_platform(step.platform) or {}
         fake = step.template == "platform_report_fake"
         fields.update(
             platform=platform.get("name") or facts.PLATFORM_NAMES.get(step.platform, step.platform),
@@ -77,13 +77,14 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
 def step_links(step: Step) -> list[dict[str, str]]:
     links = []
     if step.service is not None:
-        service = content.services()[step.service]
+        service = content.live_service(step.service)
         if service.get("phone"):
             links.append({"title": f"Call {service['name']}: {service['phone']}", "url": tel_link(service["phone"])})
         if service.get("web"):
             links.append({"title": service["name"], "url": service["web"]})
     if step.platform is not None:
-        url = (content.platforms().get(step.platform) or {}).get("report_url")
+        platform = content.live_platform(step.platform) or {}
+        url = (platform.get("report_fake_url") if step.template == "platform_report_fake" else None) or platform.get("report_url")
         if url:
             links.append({"title": f"Report on {facts.PLATFORM_NAMES.get(step.platform, step.platform)}", "url": url})
     return links

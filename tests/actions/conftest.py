@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# The tests read the service directory from the YAML in data/, never from a database a developer
+# may have loaded earlier with different data (tests/actions/directory test the database itself).
+os.environ["DATABASE_URL"] = "sqlite://"
+
 from typing import Any
 
 import pytest

@@ -194,7 +194,7 @@ async def test_police_step_names_101_and_999() -> None:
 async def test_supporter_of_a_child_is_told_about_them_and_given_the_nspcc() -> None:
     slots = dict(situation=[SHARED], age_group="13_15", age_at_image="under_18")
     messages = await summarise(role="supporter", **slots)
-    later = (await more_steps(3, role="supporter", **slots))[0]["text"]
+    later = messages[1]["text"] + (await more_steps(3, role="supporter", **slots))[0]["text"]
 
     assert messages[0]["text"].startswith("Thank you for telling me. This is what I understood about them:")
     assert "the NSPCC Helpline (0808 800 5000) supports adults worried about a child" in later

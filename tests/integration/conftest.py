@@ -53,10 +53,17 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "trackers.db"),
         "RASA_TELEMETRY_ENABLED": "false",
+        # No test touches the network: postcode and town lookups are off.
+        "POSTCODE_LOOKUP_URL": "",
         "PYTHONPATH": str(ROOT),
+        # The service directory the action server routes from: a fresh database, loaded as `make run` does.
+        "DATABASE_URL": f"sqlite:///{workdir / 'directory.db'}",
     }
     logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
     processes: list[subprocess.Popen] = []
+    subprocess.run(
+        [str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True
+    )
     try:
         actions = subprocess.Popen(
             [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],

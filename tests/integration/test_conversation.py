@@ -38,7 +38,8 @@ def test_a_survivor_in_wales_is_guided_to_a_summary_with_next_steps(bot: Bot) ->
     assert "when did it happen" in chat.say_text("no")
     assert "What would help most" in chat.say_text("last week")
 
-    summary = chat.say_text("I want them taken down")
+    replies = chat.say("I want them taken down")
+    summary = "\n".join(reply.get("text") or "" for reply in replies)
     for expected in [
         "how the law in England and Wales may apply",
         "not legal advice",
@@ -51,12 +52,20 @@ def test_a_survivor_in_wales_is_guided_to_a_summary_with_next_steps(bot: Bot) ->
         "Who: a partner or ex",
         "X (Twitter)",
         "StopNCII.org",
-        "Revenge Porn Helpline",
-        "0345 6000 459",
-        "not legal advice",
+        'choose "Private or Non-Consensual Content"',  # exactly where to click on X
     ]:
         assert expected in summary, expected
     assert "Take It Down" not in summary
+    steps = [reply for reply in replies if "Some next steps" in (reply.get("text") or "")][0]
+    assert len([line for line in steps["text"].splitlines() if line.startswith("- ")]) == 3
+    assert steps["buttons"][0] == {"title": "More next steps", "payload": "/more_steps"}
+    links = [reply["custom"]["links"] for reply in replies if "custom" in reply][0]
+    assert {"title": "StopNCII.org", "url": "https://stopncii.org"} in links
+
+    later = chat.say_text("/more_steps") + chat.say_text("/more_steps")
+    assert "Revenge Porn Helpline can help get images removed and talk it through: 0345 6000 459" in later
+    assert "Live Fear Free" in later  # the Welsh domestic abuse line: it was an ex
+    assert "National Domestic Abuse Helpline" not in later  # England's line, not for Wales
     assert stored_events(bot, chat.sender) > 0  # the SQLite tracker store is in use
 
 
@@ -82,7 +91,7 @@ def test_a_15_year_old_being_blackmailed_gets_the_under_18_route(bot: Bot) -> No
     assert "Where do you live" in chat.say_text("15")
     chat.say("london")
     chat.say("yesterday")
-    summary = chat.say_text('/inform{"goal": "remove"}')
+    summary = chat.say_text('/inform{"goal": "remove"}') + chat.say_text("/more_steps")
     assert "Indecent images of under-18s" in summary
     assert "Blackmail (sextortion)" in summary
     assert "deepfake" not in summary  # no adult-only offence for an under-18

@@ -36,7 +36,7 @@ def _postgres_unavailable(reason: str) -> None:
 
 
 @pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
+def postgresql_engine() -> Iterator[Engine]:
     """An engine whose tables live in a new schema of their own, dropped after the test."""
     try:
         import psycopg  # noqa: F401

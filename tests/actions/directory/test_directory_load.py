@@ -169,7 +169,7 @@ def test_the_command_prints_a_one_line_summary(tmp_path: Path, data_dir: Path, m
 
 def test_the_command_explains_bad_data(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    edit(data_dir / "services" / "core.yml", "name: Samaritans\n", "")
+    edit(data_dir / "services" / "core.yml", "    name: Samaritans\n", "")
     assert loader.main(["--data", str(data_dir)]) == 2
     err = capsys.readouterr().err
     assert "core.yml: id 'samaritans': 'name' is required" in err
