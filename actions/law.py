@@ -44,7 +44,7 @@ PRIMARY_PRIORITY = 10
 # Relevance penalties for offences that apply only if something we were not told turns out one way:
 # an offence that certainly applies comes first.
 UNKNOWN_FACT_PENALTY = 20
-UNCERTAIN_AGE_PENALTY = 50
+UNCERTAIN_AGE_PENALTY = 20
 # What can happen to an image that may be a fake one.
 IMAGE_SITUATIONS = frozenset({"shared_without_consent", "threat_to_share"})
 # Said when the person told us about fake images and a law does not (clearly) cover fakes.
@@ -234,8 +234,10 @@ def _assess(offence: Offence, case: Case, situations: set[str]) -> Applicable | 
         conditions.append(FAKE_CONDITIONS[offence.fake_images])
         relevance += UNKNOWN_FACT_PENALTY
 
-    if offence.needs_demand and not case.demand:
-        conditions.append("If they asked for money, more images or anything else")
+    # Blackmail needs a demand for money or something else of value; a demand only for more images
+    # is not clearly one (Theft Act 1968 s.34(2)(a)), so it stays a condition then.
+    if offence.needs_demand and case.demand != "money":
+        conditions.append("If they asked for money or something else of value")
         relevance += UNKNOWN_FACT_PENALTY
 
     dated = _date_conditions(offence, case, matched)

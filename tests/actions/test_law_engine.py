@@ -104,7 +104,7 @@ TABLE = [
     row("wales-threat-adult-before-2024-old-law", case("wales", [THREAT], ADULT, "before_2024"), [S33], {S66B4, S181_EW, S66B}),
     row("england-sextortion-adult-money", case("england", [THREAT], ADULT, "since_2026", "money"), [BLACKMAIL_EW, S66B4, PHA], {PCA, S33}),
     row("england-sextortion-adult-date-unknown", case("england", [THREAT], ADULT, None, "money"), [BLACKMAIL_EW, S66B4, S33], {PCA}),
-    row("england-sextortion-aged-13-15-more-images", case("england", [THREAT], AGED_13_15, "since_2026", "more_images"), [PCA, BLACKMAIL_EW, S66B4], {S66E, S66F}),
+    row("england-sextortion-aged-13-15-more-images", case("england", [THREAT], AGED_13_15, "since_2026", "more_images"), [PCA, S66B4, PHA], {S66E, S66F}),
     row("wales-sextortion-aged-16-17-money", case("wales", [THREAT], AGED_16_17, "2024_to_2025", "money"), [PCA, BLACKMAIL_EW, S66B4], {S66E}),
     # --- England and Wales: deepfakes -----------------------------------------------------------
     row("england-deepfake-adult-since-2026", case("england", [FAKE], ADULT, "since_2026"), [S66E], {PCA, S33, ABSHA, SC_PROPOSED, NI_PROPOSED}),
@@ -126,10 +126,10 @@ TABLE = [
     row("scotland-shared-adult-since-2026", case("scotland", [SHARED], ADULT, "since_2026"), [ABSHA, CJLSA], {S66B, S33, CGSA, S51}),
     row("scotland-shared-adult-before-2024", case("scotland", [SHARED], ADULT, "before_2024"), [ABSHA], {S33, S66B}),
     row("scotland-sextortion-adult-money", case("scotland", [THREAT], ADULT, "2024_to_2025", "money"), [EXTORTION, ABSHA, CJLSA], {BLACKMAIL_EW, S181_EW, S181_NI}),
-    row("scotland-sextortion-aged-13-15", case("scotland", [THREAT], AGED_13_15, "since_2026", "more_images"), [CGSA, EXTORTION, ABSHA], {PCA, SC_PROPOSED}),
+    row("scotland-sextortion-aged-13-15", case("scotland", [THREAT], AGED_13_15, "since_2026", "more_images"), [CGSA, ABSHA, CJLSA], {PCA, SC_PROPOSED}),
     row("scotland-threat-no-demand-date-unknown", case("scotland", [THREAT], ADULT), [ABSHA, CJLSA, EXTORTION], {S66B4, S181_EW}),
     row("scotland-deepfake-adult", case("scotland", [FAKE], ADULT, "since_2026"), [ABSHA], {SC_PROPOSED, S66E, S66F, CGSA}),
-    row("scotland-deepfake-age-unknown", case("scotland", [FAKE], AGE_UNKNOWN, "since_2026"), [ABSHA, CGSA], {SC_PROPOSED, S66E}),
+    row("scotland-deepfake-age-unknown", case("scotland", [FAKE], AGE_UNKNOWN, "since_2026"), [CGSA, ABSHA], {SC_PROPOSED, S66E}),
     row("scotland-ai-image-aged-13-15", case("scotland", [FAKE], AGED_13_15, "since_2026"), [CGSA, ABSHA], {SC_PROPOSED, S66E, PCA}),
     row("scotland-deepfake-and-shared-adult", case("scotland", [FAKE, SHARED], ADULT, "since_2026"), [CJLSA, ABSHA], {SC_PROPOSED, S66E, S66B}),
     row("scotland-taken-adult", case("scotland", [TAKEN], ADULT, "since_2026"), [SOSA9], {CPA, S67, S67A, CGSA}),
@@ -280,7 +280,7 @@ def test_sextortion_of_a_child_puts_the_indecent_images_offence_before_blackmail
 def test_blackmail_without_a_demand_is_only_a_condition() -> None:
     explanation = explain(case("england", [THREAT], ADULT, "since_2026"), OFFENCES)
 
-    assert "If they asked for money, more images or anything else" in conditions(explanation, BLACKMAIL_EW)
+    assert "If they asked for money or something else of value" in conditions(explanation, BLACKMAIL_EW)
     assert ids(explanation)[0] == S66B4
 
 
