@@ -1,4 +1,4 @@
-"""actions/next_steps.py: which first steps and services a person is pointed to.
+"""actions/routing.py: which next steps and services a person is pointed to, and in what order.
 
 The age rules must never be wrong: StopNCII only for images taken at 18 or over, Report Remove and
 Childline for under-18s, Take It Down for adults whose images were taken under 18, and never "keep
@@ -17,7 +17,7 @@ from actions.routing import Facts, Step, facts_from_slots, plan as next_steps
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 
-# Steps by their template (data/content/summary.yml) and the service they name (data/services/core.yml).
+# Steps by their template (data/content/summary.yml) and the service they name (data/services/).
 THREAT_FIRST = Step("threat_first")
 REPORT_REMOVE = Step("under_18_remove", "report_remove")
 DONT_SCREENSHOT = Step("under_18_evidence")
