@@ -99,6 +99,27 @@ def age_group(value: Any) -> str | None:
     return "18_plus"
 
 
+_THIRD_PERSON = re.compile(r"^\s*(?:he|she|they)\b", re.I)
+_FIRST_PERSON = re.compile(r"^\s*(?:i\b|i'?m\b|im\b)", re.I)
+
+
+def whose_age(value: Any) -> str:
+    """ "self" for "I'm 15", "other" for "he's 14", "either" for "15" or "aged 15"."""
+    text = str(value)
+    if _FIRST_PERSON.match(text):
+        return "self"
+    if _THIRD_PERSON.match(text):
+        return "other"
+    return "either"
+
+
+def age_for_role(candidates: list[Any], supporter: bool) -> Any:
+    """The age that is about the person it happened to: a supporter's "I'm 45" is their own age, and a
+    survivor's "he's 40" is the age of the person who did it. None if no candidate fits."""
+    unwanted = "self" if supporter else "other"
+    return next((candidate for candidate in candidates if whose_age(candidate) != unwanted), None)
+
+
 def is_under_18(group: str | None) -> bool:
     return group in UNDER_18_AGE_GROUPS
 

@@ -136,6 +136,9 @@ class ValidateFactsForm(FormValidationAction):
     def validate_age_group(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        # All the ages in the message ("he's 40 and I'm 15"), so the one about the right person is used.
+        said = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") in ("age", "number")]
+        value = facts.age_for_role(said or [value], supporter=tracker.get_slot("role") == "supporter")
         result = self._checked("age_group", facts.age_group, value, dispatcher, tracker)
         group = result["age_group"]
         if group is not None:

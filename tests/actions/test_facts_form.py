@@ -388,3 +388,30 @@ async def test_run_validates_an_image_age_given_while_adding_cyberflashing(
     assert stored["age_at_image"] == "under_18"
     assert stored["more_situations"] is None  # so "anything else?" is asked again
     assert texts(dispatcher) == [ack(questions, FLASH)]
+
+
+# ---- whose age: the person it happened to, not the supporter or the person who did it ----------------
+
+
+@pytest.mark.parametrize(
+    ("role", "ages", "expected"),
+    [
+        pytest.param("survivor", ["he's 40", "I'm 15"], "13_15", id="survivor-ignores-the-abusers-age"),
+        pytest.param("survivor", ["I'm 19"], "18_plus", id="survivor-own-age"),
+        pytest.param("supporter", ["I'm 45", "she is 15"], "13_15", id="supporter-ignores-their-own-age"),
+        pytest.param("supporter", ["he's 14"], "13_15", id="supporter-about-their-son"),
+        pytest.param("supporter", ["16"], "16_17", id="supporter-bare-number"),
+    ],
+)
+def test_the_age_is_about_the_person_it_happened_to(form: ValidateFactsForm, role: str, ages: list[str], expected: str) -> None:
+    tracker = make_tracker(now={"age_group": ages[0]}, requested_slot="age_group", role=role)
+    tracker.latest_message = {"intent": {"name": "inform"}, "entities": [{"entity": "age", "value": a} for a in ages], "text": ""}
+    assert form.validate_age_group(ages[0], CollectingDispatcher(), tracker, {})["age_group"] == expected
+
+
+def test_a_survivor_giving_only_the_abusers_age_is_asked_again(form: ValidateFactsForm) -> None:
+    tracker = make_tracker(now={"age_group": "he's 40"}, requested_slot="age_group", role="survivor")
+    tracker.latest_message = {"intent": {"name": "inform"}, "entities": [{"entity": "age", "value": "he's 40"}], "text": ""}
+    dispatcher = CollectingDispatcher()
+    assert form.validate_age_group("he's 40", dispatcher, tracker, {})["age_group"] is None
+    assert dispatcher.messages  # the gentle "didn't get an age" before asking again
