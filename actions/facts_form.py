@@ -33,6 +33,19 @@ def london_today() -> dt.date:
     return dt.datetime.now(LONDON).date()
 
 
+PLACE_ANSWER_INTENTS = ("inform", "nlu_fallback")
+MAX_PLACE_WORDS = 3
+
+
+def looks_like_a_place(place: str) -> bool:
+    """A postcode, an outward code, or up to three words: "Tonypandy", "Milton Keynes", "St Davids"."""
+    return (
+        postcodes.looks_like_uk_postcode(place)
+        or postcodes.looks_like_uk_outcode(place)
+        or len(place.split()) <= MAX_PLACE_WORDS
+    )
+
+
 def place_in(text: str) -> str | None:
     """The postcode or place a person typed in answer to "where do you live?", without the words around it."""
     postcode = _POSTCODE_IN_TEXT.search(text)
@@ -94,10 +107,12 @@ class ValidateFactsForm(FormValidationAction):
             return {}  # the NLU already knew the place
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
-        if intent in ("skip", "dont_know") or text.startswith("/"):
+        # Only an answer that looks like a place is sent to the lookup service: never a sentence about
+        # what happened or how they feel, never a crisis message.
+        if intent not in PLACE_ANSWER_INTENTS or text.startswith("/"):
             return {}
         place = place_in(text)
-        if not place or not POSTCODE_LOOKUP_URL:
+        if not place or not POSTCODE_LOOKUP_URL or not looks_like_a_place(place):
             return {}
         nation = await self.lookup_nation(place)
         return {"nation": nation} if nation else {}

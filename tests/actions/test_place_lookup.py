@@ -73,6 +73,19 @@ async def test_no_lookup_when_there_is_nothing_to_look_up(looked_up: list[str], 
     assert looked_up == []
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("he's outside my house right now", "crisis"),
+        ("I feel awful about all of this honestly", "feeling_upset"),
+        ("my ex put the pictures on a website last week", "inform"),
+    ],
+)
+async def test_sentences_are_never_sent_to_the_lookup_service(looked_up: list[str], text: str, intent: str) -> None:
+    await ValidateFactsForm().extract_nation(CollectingDispatcher(), answering_nation(text, intent=intent), {})
+    assert looked_up == []
+
+
 async def test_no_lookup_when_another_question_was_asked(looked_up: list[str]) -> None:
     tracker = make_tracker(requested_slot="perpetrator")
     tracker.latest_message = {"intent": {"name": "inform"}, "entities": [], "text": "CF10 1AA"}
