@@ -4,7 +4,10 @@ three at a time, with phone numbers as tel: links and whether each helpline is o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+import yaml
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,6 +20,8 @@ from actions.routing import Step, facts_from_slots, plan
 FACT_SLOTS = ("situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
 ROUTING_SLOTS = FACT_SLOTS + ("role", "demand", "audiences", "danger", "platform_refused")
 STEPS_AT_A_TIME = 3
+# Never put anything before these.
+SAFETY_TEMPLATES = ("danger_999", "threat_first")
 
 
 def london_now() -> dt.datetime:
@@ -91,13 +96,46 @@ def step_links(step: Step) -> list[dict[str, str]]:
 
 
 def send_steps(
-    dispatcher: CollectingDispatcher, steps: list[Step], heading: str, has_more: bool, footer: str | None = None
+    dispatcher: CollectingDispatcher,
+    steps: list[Step],
+    heading: str,
+    has_more: bool,
+    footer: str | None = None,
+    own_services: list[str] | None = None,
 ) -> None:
+    """Safety steps first, then the charity's own services (if any), then the rest."""
     wording = content.summary()
-    lines = [heading, *(f"- {describe_step(step, wording)}" for step in steps), *([footer] if footer else [])]
+    described = [describe_step(step, wording) for step in steps]
+    safety = len([step for step in steps if step.template in SAFETY_TEMPLATES])
+    described[safety:safety] = own_services or []
+    lines = [heading, *(f"- {line}" for line in described), *([footer] if footer else [])]
     links = [link for step in steps for link in step_links(step)]
     buttons = ([wording["more_steps_button"]] if has_more else []) + list(wording["buttons"])
     dispatcher.utter_message(text="\n".join(lines), buttons=buttons, json_message={"links": links} if links else None)
+
+
+_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def tenant_services(tracker: Tracker) -> list[str]:
+    """The charity's own services, listed first (data/tenants/<id>.yml), for a conversation that came
+    through its widget: the channel puts the tenant id in every message's metadata."""
+    tenant_id = ((tracker.latest_message or {}).get("metadata") or {}).get("tenant")
+    if not isinstance(tenant_id, str) or not _TENANT_ID.match(tenant_id):
+        return []
+    path = content.DATA_DIR / "tenants" / f"{tenant_id}.yml"
+    if not path.exists():
+        return []
+    tenant = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    template = content.summary()["tenant_service"]
+    return [
+        template.format(
+            name=service["name"],
+            description=service.get("description") or "",
+            contact=", ".join(part for part in (service.get("phone"), service.get("web"), service.get("hours")) if part),
+        )
+        for service in tenant.get("own_services") or []
+    ]
 
 
 def routing_plan(tracker: Tracker) -> list[Step]:
@@ -122,6 +160,7 @@ class ActionSummarise(Action):
             wording["next_steps_heading"],
             has_more=len(steps) > len(first),
             footer=content.for_role(wording["closing"], role),
+            own_services=tenant_services(tracker),
         )
         return [SlotSet("steps_shown", float(len(first)))]
 

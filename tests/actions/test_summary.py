@@ -225,3 +225,25 @@ async def test_nothing_known_still_closes_with_the_controls() -> None:
     assert understood_lines(messages) == []
     assert button_titles(messages[-1])[-3:] == CONTROLS
     assert "not legal advice" in messages[-1]["text"]
+
+
+async def test_a_charitys_own_service_comes_first_after_safety() -> None:
+    slots = dict(situation=[THREAT], age_group="18_plus", age_at_image="18_plus", nation="wales")
+    tracker = make_tracker(before=slots)
+    tracker.latest_message = {**tracker.latest_message, "metadata": {"tenant": "example-charity"}}
+    dispatcher = CollectingDispatcher()
+    await ActionSummarise().run(dispatcher, tracker, {})
+    steps = [line for line in dispatcher.messages[1]["text"].splitlines() if line.startswith("- ")]
+
+    assert steps[0].startswith("- Don't pay")
+    assert steps[1].startswith("- Example Support Charity helpline (EXAMPLE): ")
+    assert "029 2018 0999" in steps[1]
+
+
+@pytest.mark.parametrize("tenant", ["../../etc/passwd", "no-such-charity", 42, None])
+async def test_an_unknown_or_forged_tenant_adds_nothing(tenant: Any) -> None:
+    tracker = make_tracker(before=dict(situation=[SHARED], age_group="18_plus", age_at_image="18_plus"))
+    tracker.latest_message = {**tracker.latest_message, "metadata": {"tenant": tenant}}
+    dispatcher = CollectingDispatcher()
+    await ActionSummarise().run(dispatcher, tracker, {})
+    assert "EXAMPLE" not in dispatcher.messages[1]["text"]

@@ -18,6 +18,7 @@ from tests.integration.servers import Bot
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "reclaim.tar.gz"
 STARTUP_SECONDS = 180
+WIDGET_SECRET = "integration-test-widget-secret"
 
 
 def free_port() -> int:
@@ -58,6 +59,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "PYTHONPATH": str(ROOT),
         # The service directory the action server routes from: a fresh database, loaded as `make run` does.
         "DATABASE_URL": f"sqlite:///{workdir / 'directory.db'}",
+        # The web widget's channel signs conversation ids with this (tests/integration/test_widget_channel.py).
+        "WIDGET_SECRET": WIDGET_SECRET,
+        "WIDGET_MAX_MESSAGE_CHARS": "2000",
+        "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
     }
     logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
     processes: list[subprocess.Popen] = []

@@ -22,6 +22,16 @@ class Bot:
     def conversation(self) -> "Conversation":
         return Conversation(self, f"test-{uuid.uuid4().hex}")
 
+    @property
+    def widget_url(self) -> str:
+        """Where the web widget's channel is mounted (bot/channels/widget.py)."""
+        return self.rest_url.replace("/webhooks/rest/webhook", "/webhooks/widget")
+
+    @property
+    def rasa_log(self) -> Path:
+        """The Rasa server's log (the fixture writes it next to the tracker database)."""
+        return self.tracker_db.parent / "rasa.log"
+
 
 @dataclass
 class Conversation:

@@ -1,0 +1,1 @@
+"""Input channels that run inside the Rasa server (registered in bot/credentials.yml)."""
