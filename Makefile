@@ -12,14 +12,17 @@ ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
 # Loads .env over .env.example for every recipe line that needs settings.
 ENV          := source scripts/env.sh &&
 MODEL        := models/reclaim.tar.gz
+# axe-core for the browser tests' accessibility scans, pinned in package-lock.json.
+NODE_MODULES := node_modules/.installed
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e nlu-cv record-stories law-review check-links load-directory clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
 	@echo "make test    validate the data and run all tests (what CI runs)"
+	@echo "make test-browser  the chat widget in headless Chromium (mock channel and the real servers)"
 	@echo "make train   retrain the model if its inputs changed"
 	@echo "make chat    talk to a running bot in this terminal"
 	@echo "make nlu-cv  cross-validate the NLU model and write results/cv"
@@ -66,7 +69,16 @@ test-stories: $(MODEL)
 test-e2e: install $(MODEL)
 	$(ENV) $(ACTIONS_PY) -m pytest -q tests/integration --junitxml=results/junit/integration.xml
 
-test: clean-results validate test-unit test-stories test-e2e
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The chat widget in headless Chromium (/usr/bin/chromium, driven by Playwright): against a mock of the
+# widget channel, then against the real Rasa and action servers. Screenshots go to results/screenshots.
+test-browser: install $(MODEL) $(NODE_MODULES)
+	$(ENV) $(ACTIONS_PY) -m pytest -q tests/browser --junitxml=results/junit/browser.xml
+
+test: clean-results validate test-unit test-stories test-e2e test-browser
 	@$(ACTIONS_PY) scripts/test_summary.py results
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.

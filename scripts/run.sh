@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the action server and the Rasa server, waits until both answer, prints where to talk to the bot,
-# and stops both when interrupted (Ctrl-C) or when either of them exits.
+# starts the demo charity page server, and stops all three when interrupted (Ctrl-C) or when any of them exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -34,6 +34,11 @@ wait_for "action server" "http://127.0.0.1:${ACTION_PORT}/health" "${pids[0]}"
 pids+=($!)
 wait_for "Rasa server" "http://127.0.0.1:${RASA_PORT}/" "${pids[1]}"
 
+# The demo charity page with the chat widget embedded (127.0.0.1 only).
+.venv/actions/bin/python scripts/serve_demo.py &
+pids+=($!)
+wait_for "demo page server" "http://127.0.0.1:${DEMO_PORT}/" "${pids[2]}"
+
 cat <<MSG
 
 Reclaim is running.
@@ -41,7 +46,8 @@ Reclaim is running.
     curl -s http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
       -d '{"sender": "demo", "message": "hi"}'
   Or chat in this terminal:  make chat
-Press Ctrl-C to stop both servers.
+Demo charity page: http://127.0.0.1:${DEMO_PORT}/
+Press Ctrl-C to stop all three servers.
 MSG
-# Return as soon as either server exits, so a crash never leaves the other running alone.
+# Return as soon as any server exits, so a crash never leaves the other running alone.
 wait -n "${pids[@]}"
