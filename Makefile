@@ -98,7 +98,7 @@ load-directory: $(ACTIONS_VENV)/.installed
 	$(ENV) $(ACTIONS_PY) -m actions.directory.load $(ARGS)
 
 clean-results:
-	rm -rf results/junit results/stories
+	rm -rf results/junit results/stories results/screenshots
 
 nlu-cv: $(RASA_VENV)/.installed
 	$(ENV) $(RASA) test nlu --cross-validation --folds 5 --runs 1 --config config.yml \
