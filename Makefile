@@ -17,7 +17,7 @@ NODE_MODULES := node_modules/.installed
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory audit clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -29,6 +29,8 @@ help:
 	@echo "make law-review  list law and service entries not reviewed in six months"
 	@echo "make load-directory  load data/services and data/platforms into the database (DATABASE_URL); ARGS=--prune also deletes entries gone from the YAML"
 	@echo "make check-links  check every URL in data/ (needs the internet; not part of CI)"
+	@echo "make purge-conversations  delete conversations idle for CONVERSATION_RETENTION_HOURS (the server also does it on its own)"
+	@echo "make audit   pip-audit both Python environments (needs the internet; not part of CI)"
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 
@@ -93,9 +95,19 @@ law-review: $(ACTIONS_VENV)/.installed
 check-links: $(ACTIONS_VENV)/.installed
 	$(ENV) $(ACTIONS_PY) scripts/check_links.py
 
+# Known vulnerabilities in both environments (pip-audit in its own .venv/audit). Needs the internet, so
+# not part of `test`. Findings: docs/security/audit.md.
+audit: install
+	scripts/audit.sh
+
 # The service directory: the YAML in data/services and data/platforms into DATABASE_URL. Safe to repeat.
 load-directory: $(ACTIONS_VENV)/.installed
 	$(ENV) $(ACTIONS_PY) -m actions.directory.load $(ARGS)
+
+# Deletes every conversation with no activity for CONVERSATION_RETENTION_HOURS from TRACKER_DB. The running
+# Rasa server does this itself every PURGE_INTERVAL_MINUTES; this is for cron, or to purge at once.
+purge-conversations: $(RASA_VENV)/.installed
+	$(ENV) $(RASA_PY) -W ignore::DeprecationWarning -m bot.retention
 
 clean-results:
 	rm -rf results/junit results/stories results/screenshots

@@ -86,7 +86,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         )
         processes.append(rasa)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, "Rasa server", logs["rasa"])
-        yield Bot(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", workdir / "trackers.db")
+        yield Bot(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", workdir / "trackers.db",
+            action_url=f"http://127.0.0.1:{action_port}",
+        )
     finally:
         for process in reversed(processes):
             process.terminate()

@@ -13,6 +13,8 @@ import httpx
 class Bot:
     rest_url: str
     tracker_db: Path
+    # The action server's base URL, e.g. http://127.0.0.1:5055 (tests/integration/test_exposure.py).
+    action_url: str = ""
 
     def say(self, sender: str, message: str) -> list[dict]:
         response = httpx.post(self.rest_url, json={"sender": sender, "message": message}, timeout=30)
@@ -28,9 +30,19 @@ class Bot:
         return self.rest_url.replace("/webhooks/rest/webhook", "/webhooks/widget")
 
     @property
+    def base_url(self) -> str:
+        """The Rasa server's root, e.g. http://127.0.0.1:5005."""
+        return self.rest_url.replace("/webhooks/rest/webhook", "")
+
+    @property
     def rasa_log(self) -> Path:
         """The Rasa server's log (the fixture writes it next to the tracker database)."""
         return self.tracker_db.parent / "rasa.log"
+
+    @property
+    def actions_log(self) -> Path:
+        """The action server's log (written next to the tracker database too)."""
+        return self.tracker_db.parent / "actions.log"
 
 
 @dataclass

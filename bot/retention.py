@@ -1,0 +1,46 @@
+"""`make purge-conversations`: deletes every conversation whose latest event is older than
+CONVERSATION_RETENTION_HOURS (default 24), from the tracker store named in bot/endpoints.yml
+(TRACKER_DB). The running Rasa server does the same on its own schedule (bot/tracker_store.py);
+this command is for a cron job, or to purge at once. Prints counts only, never ids or text."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import warnings
+from pathlib import Path
+from typing import Optional, Sequence
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa 3.6's import-time noise
+
+from bot.tracker_store import ErasingSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_store(endpoints: Path = ROOT / "bot" / "endpoints.yml") -> ErasingSQLTrackerStore:
+    from rasa.core.utils import AvailableEndpoints
+
+    config = AvailableEndpoints.read_endpoints(str(endpoints)).tracker_store
+    if config is None or config.type != "bot.tracker_store.ErasingSQLTrackerStore":
+        raise SystemExit(f"{endpoints} does not configure bot.tracker_store.ErasingSQLTrackerStore")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa resets the filters on import
+    return ErasingSQLTrackerStore(domain=None, purge_schedule=False, **config.kwargs)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoints", type=Path, default=ROOT / "bot" / "endpoints.yml")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    store = open_store(args.endpoints)
+    conversations, events = store.purge_expired()
+    print(
+        f"Deleted {conversations} conversation(s) ({events} events) with no activity in the last "
+        f"{store.retention_hours:g} hours."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
