@@ -46,7 +46,9 @@ $(ACTIONS_VENV)/.installed: actions/requirements.txt actions/requirements-dev.tx
 train: $(MODEL)
 
 $(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
-	$(ENV) $(RASA) train --config config.yml --domain bot/domain --data data/nlu data/rules data/stories \
+	@# One training at a time: two writing the same model file would corrupt it.
+	@mkdir -p models
+	$(ENV) flock models/.train.lock $(RASA) train --config config.yml --domain bot/domain --data data/nlu data/rules data/stories \
 	  --out models --fixed-model-name reclaim --force
 
 run: install $(MODEL) load-directory
