@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set,
 
 import sqlalchemy as sa
 import yaml
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.slots import CategoricalSlot
@@ -178,6 +178,15 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         self.retention_hours = retention_hours()
         self.purge_interval_minutes = purge_interval_minutes() if purge_schedule else 0.0
         self._purge_task: Optional[asyncio.Task] = None
+
+    def _create_database_and_update_engine(self, db: Text, engine_url: Any) -> None:
+        """With `login_db`, Rasa 3.6 creates the database, then makes a new engine without the pool
+        settings (SQL_POOL_SIZE, SQL_MAX_OVERFLOW). Made again here with them, so several servers
+        never open more PostgreSQL connections than planned (docs/deploy/scale-out.md)."""
+        super()._create_database_and_update_engine(db, engine_url)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **create_engine_kwargs(url))
 
     @property
     def slot_allow_list(self) -> SlotAllowList:
