@@ -1,12 +1,14 @@
 """`make purge-conversations`: deletes every conversation whose latest event is older than
-CONVERSATION_RETENTION_HOURS (default 24), from the tracker store named in bot/endpoints.yml
-(TRACKER_DB). The running Rasa server does the same on its own schedule (bot/tracker_store.py);
+CONVERSATION_RETENTION_HOURS (default 24), from the tracker store named in the endpoints file the
+server uses (RASA_ENDPOINTS: bot/endpoints.yml with TRACKER_DB, or the production profile on
+PostgreSQL). The running Rasa server does the same on its own schedule (bot/tracker_store.py);
 this command is for a cron job, or to purge at once. Prints counts only, never ids or text."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import warnings
 from pathlib import Path
 from typing import Optional, Sequence
@@ -18,9 +20,15 @@ from bot.tracker_store import ErasingSQLTrackerStore
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def open_store(endpoints: Path = ROOT / "bot" / "endpoints.yml") -> ErasingSQLTrackerStore:
+def default_endpoints() -> Path:
+    """The endpoints file the Rasa server uses: RASA_ENDPOINTS (the production profile), else bot/endpoints.yml."""
+    return ROOT / (os.environ.get("RASA_ENDPOINTS", "").strip() or "bot/endpoints.yml")
+
+
+def open_store(endpoints: Optional[Path] = None) -> ErasingSQLTrackerStore:
     from rasa.core.utils import AvailableEndpoints
 
+    endpoints = endpoints or default_endpoints()
     config = AvailableEndpoints.read_endpoints(str(endpoints)).tracker_store
     if config is None or config.type != "bot.tracker_store.ErasingSQLTrackerStore":
         raise SystemExit(f"{endpoints} does not configure bot.tracker_store.ErasingSQLTrackerStore")
@@ -30,7 +38,7 @@ def open_store(endpoints: Path = ROOT / "bot" / "endpoints.yml") -> ErasingSQLTr
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "bot" / "endpoints.yml")
+    parser.add_argument("--endpoints", type=Path, default=None, help="default: RASA_ENDPOINTS")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     store = open_store(args.endpoints)

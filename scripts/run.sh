@@ -32,7 +32,7 @@ wait_for "action server" "http://127.0.0.1:${ACTION_PORT}/health" "${pids[0]}"
 # Rasa's HTTP API (/conversations, /model, /status) stays off unless RASA_API_TOKEN is set; then it needs the token.
 api_args=()
 if [[ -n "${RASA_API_TOKEN:-}" ]]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
-.venv/rasa/bin/rasa run --model "$RASA_MODEL" --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+.venv/rasa/bin/rasa run --model "$RASA_MODEL" --endpoints "$RASA_ENDPOINTS" --credentials bot/credentials.yml \
   --interface "$RASA_INTERFACE" --port "$RASA_PORT" "${api_args[@]}" &
 pids+=($!)
 wait_for "Rasa server" "http://127.0.0.1:${RASA_PORT}/" "${pids[1]}"
