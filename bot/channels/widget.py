@@ -4,6 +4,8 @@ Why not the REST channel: there the browser picks the sender id, so anyone who l
 and continue that conversation. Here the server issues signed ids (signed_ids.py) bound to a tenant,
 checks each tenant's allowed sites (CORS), limits message size and rate, and lets the person erase
 their conversation from the tracker store. Nothing the person types is ever logged here.
+Each turn goes through bot/channels/turns.py: typed "/intent{...}" payloads are screened, and if the
+action server is down or slow the person still gets a reply with helplines (never a 500).
 
 Routes (all JSON unless noted; errors are {"error": "<friendly sentence>"}):
   GET    /                                   health
@@ -17,7 +19,6 @@ Registered in bot/credentials.yml as `bot.channels.widget.WidgetInput:`.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import logging
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -35,6 +36,7 @@ from sanic.response import HTTPResponse
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.channels.replies import to_widget_messages
 from bot.channels.signed_ids import ConversationId, ConversationSigner
+from bot.channels.turns import TurnRunner
 from bot.tenants import Tenant, load_tenants
 
 logger = logging.getLogger(__name__)
@@ -54,10 +56,6 @@ EMPTY = "Please type a message before sending."
 UNREADABLE = "Sorry, that couldn't be read. Please try again."
 UNKNOWN_TENANT = "This chat isn't set up for that organisation."
 ORIGIN_REFUSED = "This website isn't set up to use this chat."
-FAILED = (
-    "Sorry, something went wrong on our side. Please try again in a moment. If you need help now, "
-    "the Revenge Porn Helpline is on 0345 6000 459, and in an emergency call 999."
-)
 ERASE_FAILED = "Sorry, this chat couldn't be deleted just now. Please try again in a moment."
 NO_ERASE = "Deleting conversations isn't supported by this server's storage."
 
@@ -129,6 +127,7 @@ class WidgetInput(InputChannel):
         self.limiter = SlidingWindowLimiter(
             rate_limit_per_minute or _env_int("WIDGET_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE), 60.0
         )
+        self.turns = TurnRunner(self.name())
         logger.info("Widget channel: %d tenant(s): %s.", len(self.tenants), ", ".join(sorted(self.tenants)))
 
     # --- request helpers -------------------------------------------------------------------------
@@ -212,23 +211,19 @@ class WidgetInput(InputChannel):
             resp.headers[key] = value
 
     async def _send(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], conversation: ConversationId, text: str
-    ) -> Optional[list]:
-        """The bot's replies to `text` as widget messages, or None if handling it failed."""
-        collector = CollectingOutputChannel()
-        message = UserMessage(
-            text, collector, conversation.value, input_channel=self.name(), metadata={"tenant": conversation.tenant}
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        conversation: ConversationId,
+        text: str,
+        trusted: bool = False,
+    ) -> list:
+        """The bot's replies to `text` as widget messages: the fallback with helplines if anything failed."""
+        turn = await self.turns.run(
+            request.app.ctx.agent, on_new_message, conversation.value, text,
+            metadata={"tenant": conversation.tenant}, trusted=trusted,
         )
-        try:
-            await on_new_message(message)
-        except asyncio.CancelledError:
-            logger.error("Widget channel: handling a message timed out.")
-            return None
-        except Exception as error:  # noqa: BLE001 - the person gets a friendly answer, never a 500 page
-            # The type only: an exception's text or traceback could carry what the person typed.
-            logger.error("Widget channel: handling a message failed (%s).", type(error).__name__)
-            return None
-        return to_widget_messages(collector.messages)
+        return to_widget_messages(turn.outputs)
 
     # --- routes ------------------------------------------------------------------------------------
 
@@ -276,9 +271,7 @@ class WidgetInput(InputChannel):
             if not self._allow_origin(request, tenant):
                 return _error(403, ORIGIN_REFUSED)
             conversation = self.signer.issue(tenant.id)
-            messages = await self._send(on_new_message, conversation, OPENING_MESSAGE)
-            if messages is None:
-                return _error(500, FAILED)
+            messages = await self._send(request, on_new_message, conversation, OPENING_MESSAGE, trusted=True)
             return response.json({"conversation_id": conversation.value, "messages": messages}, status=201)
 
         @bp.route("/conversations/<conversation_id>/messages", methods=["POST"])
@@ -299,9 +292,7 @@ class WidgetInput(InputChannel):
                 return _error(413, TOO_LONG)
             if not text.strip():
                 return _error(400, EMPTY)
-            messages = await self._send(on_new_message, conversation.id, text)
-            if messages is None:
-                return _error(500, FAILED)
+            messages = await self._send(request, on_new_message, conversation.id, text)
             return response.json({"messages": messages})
 
         @bp.route("/conversations/<conversation_id>", methods=["DELETE"])
@@ -325,7 +316,7 @@ class WidgetInput(InputChannel):
                         await result
             except Exception as error:  # noqa: BLE001 - a friendly answer, and the widget can retry
                 logger.error("Widget channel: erasing a conversation failed (%s).", type(error).__name__)
-                return _error(500, ERASE_FAILED)
+                return _error(503, ERASE_FAILED)
             self.limiter.forget(sender)
             return response.empty(status=204)
 

@@ -14,9 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 PHONE = re.compile(r"(?<![\w£/])\d{3,5}(?: \d{3,4}){0,2}(?![\w/])")
 
 
+# Every response file the bot speaks from: the domain's, and the channels' own fallback.
+RESPONSE_FILES = [*sorted((ROOT / "bot/domain").glob("*.yml")), ROOT / "bot/channels/fallback_responses.yml"]
+
+
 def response_texts() -> list[str]:
-    responses = yaml.safe_load((ROOT / "bot/domain/responses.yml").read_text())["responses"]
-    return [variant["text"] for variants in responses.values() for variant in variants]
+    from bot.channels.turns import LAST_RESORT
+
+    texts = [LAST_RESORT]
+    for path in RESPONSE_FILES:
+        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
+        texts += [variant["text"] for variants in responses.values() for variant in variants]
+    return texts
+
+
+def test_the_channels_fallback_is_checked_too() -> None:
+    assert any("technical problem" in text and "0345 6000 459" in text for text in response_texts())
 
 
 def services() -> list[dict]:

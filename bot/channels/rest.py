@@ -1,0 +1,114 @@
+"""The REST channel, hardened: POST /webhooks/rest/webhook {"sender": "...", "message": "..."}.
+
+Same URL and reply format as Rasa's own `rest` channel (a JSON list of the bot's messages), so scripts,
+load tests and integrations work unchanged. What differs, and why:
+- Rasa's channel logs the message text when handling fails, and answers a body that is not a JSON
+  object with a 500. Here every bad request gets a 4xx with {"error": "<friendly sentence>"}, and
+  nothing a person typed is ever logged.
+- Turns go through bot/channels/turns.py: typed "/intent{...}" payloads are screened, and when the
+  action server is down or slow the reply is the fallback with helplines.
+- The client may not set metadata or the input channel (metadata carries the tenant, which decides
+  which charity's services are shown and counted), and `?stream=true` is not offered.
+
+The sender id is chosen by the client, so this channel is for trusted integrations; browsers use the
+widget channel, whose ids are signed (docs/deploy/nginx.conf shows what a reverse proxy exposes).
+Registered in bot/credentials.yml as `bot.channels.rest.HardenedRestInput:`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.turns import TurnRunner
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+# Sender ids are ours to look up and delete by: printable, no spaces, not too long.
+_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+
+UNREADABLE = 'Send a JSON object: {"sender": "<id>", "message": "<text>"}.'
+WRONG_TYPE = "Send the message as JSON (Content-Type: application/json)."
+BAD_SENDER = "The sender must be 1 to 128 letters, digits or . _ : @ -"
+EMPTY = "Please type a message before sending."
+TOO_LONG = "That message is too long. Could you send it in shorter parts?"
+
+
+def _max_message_chars() -> int:
+    raw = os.environ.get("REST_MAX_MESSAGE_CHARS", "").strip()
+    value = int(raw) if raw else DEFAULT_MAX_MESSAGE_CHARS  # a typo should stop the server
+    if value < 1:
+        raise ValueError(f"REST_MAX_MESSAGE_CHARS must be at least 1, got {value}")
+    return value
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+class HardenedRestInput(RestInput):
+    """Rasa's REST channel with validated input, no logged text and a fallback that names helplines."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HardenedRestInput":
+        return cls()
+
+    def __init__(self, max_message_chars: Optional[int] = None) -> None:
+        self.max_message_chars = max_message_chars or _max_message_chars()
+        self.turns = TurnRunner(self.name())
+
+    def _read(self, request: Request) -> Union[HTTPResponse, tuple]:
+        """(sender, text) from a valid request, or the 4xx response that explains what is wrong."""
+        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _error(415, WRONG_TYPE)
+        # UTF-8 is at most 4 bytes a character and JSON escapes at most 6; plus room for the wrapper.
+        if len(request.body or b"") > self.max_message_chars * 6 + 1024:
+            return _error(413, TOO_LONG)
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, UNREADABLE)
+        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+            return _error(400, UNREADABLE)
+        sender = body.get("sender")
+        if not isinstance(sender, str) or not _SENDER.match(sender):
+            return _error(400, BAD_SENDER)
+        text = body["message"]
+        if len(text) > self.max_message_chars:
+            return _error(413, TOO_LONG)
+        if not text.strip():
+            return _error(400, EMPTY)
+        return sender, text
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("hardened_rest_channel", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            read = self._read(request)
+            if isinstance(read, HTTPResponse):
+                return read
+            sender, text = read
+            turn = await self.turns.run(request.app.ctx.agent, on_new_message, sender, text)
+            return response.json(turn.outputs)
+
+        return bp
