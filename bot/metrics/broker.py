@@ -1,0 +1,55 @@
+"""The Rasa event broker that counts: bot/endpoints.yml `event_broker: type: bot.metrics.broker.MetricsEventBroker`.
+
+Rasa hands every new event of every conversation to `publish`. Here each one becomes zero or more
+anonymous counts (counting.py) and is then dropped: nothing of it is kept or logged. Any error is
+caught and logged by type only, so counting can never break or slow a conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from asyncio import AbstractEventLoop
+from pathlib import Path
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.metrics.counting import EventCounter
+from bot.metrics.recorder import Recorder, shared_recorder
+from bot.tenants import load_tenants
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tenant_ids() -> list:
+    directory = Path(os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
+    return list(load_tenants(directory))
+
+
+class MetricsEventBroker(EventBroker):
+    def __init__(self, counter: Optional[EventCounter] = None, recorder: Optional[Recorder] = None) -> None:
+        self.counter = counter or EventCounter(tenant_ids())
+        self.recorder = recorder or shared_recorder()
+
+    @classmethod
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
+    ) -> "MetricsEventBroker":
+        broker = cls()
+        logger.info("Metrics: counting anonymous figures for %d tenant(s).", len(broker.counter.tenants))
+        return broker
+
+    def publish(self, event: Dict[Text, Any]) -> None:
+        try:
+            increments = self.counter.count(event)
+            if increments:
+                self.recorder.add(increments)
+        except Exception as error:  # noqa: BLE001 - the conversation must carry on regardless
+            logger.warning("Metrics: an event could not be counted (%s).", type(error).__name__)
+
+    async def close(self) -> None:
+        await self.recorder.close()

@@ -1,0 +1,148 @@
+"""Turns Rasa's events into anonymous counts: (tenant, day, metric, value) + 1. Nothing else survives.
+
+An event is read for what kind it is and the few fields that say which allowed value it counts
+(catalogue.py), then forgotten: no text, no conversation id, no time finer than a day is passed on.
+
+Per conversation, a little state is kept IN MEMORY ONLY, bounded (least recently used dropped first)
+and never written anywhere: its tenant, and which values were already counted, so a conversation
+counts once per value (Rasa sets a slot again when a form re-validates it). With several Rasa
+servers a conversation moving between them may count a value twice; the figures are estimates.
+
+Tenant: taken only from a widget message's metadata (the widget channel puts the signed id's tenant
+there), or from the conversation id itself for erasures, and only if it is a known tenant. Everything
+else (the REST channel) counts under the default tenant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Set, Tuple
+from zoneinfo import ZoneInfo
+
+from bot.metrics.catalogue import ALL, clean_value
+
+LONDON = ZoneInfo("Europe/London")
+DEFAULT_TENANT = "default"
+WIDGET_CHANNEL = "widget"
+# Rasa's name for the slot that holds the first message's metadata when a session starts.
+SESSION_METADATA_SLOT = "session_started_metadata"
+CRISIS_ACTION = "utter_crisis"
+# The store publishes this action name when it erases a conversation (bot/tracker_store.py).
+ERASE_ACTION = "utter_conversation_deleted"
+DEFAULT_MAX_CONVERSATIONS = 50_000
+
+
+@dataclass(frozen=True)
+class Increment:
+    tenant: str
+    day: dt.date
+    metric: str
+    value: str
+
+
+def day_of(timestamp: Any, now: Callable[[], float]) -> dt.date:
+    """The calendar day in the UK of a Unix time (the event's own, else now)."""
+    seconds = timestamp if isinstance(timestamp, (int, float)) and timestamp > 0 else now()
+    return dt.datetime.fromtimestamp(seconds, LONDON).date()
+
+
+@dataclass
+class _Conversation:
+    tenant: Optional[str] = None
+    counted: Set[Tuple[str, str]] = field(default_factory=set)
+    # Counts seen before the tenant is known (a session starts before its first message is logged).
+    waiting: List[Tuple[dt.date, str, str]] = field(default_factory=list)
+
+
+class EventCounter:
+    def __init__(
+        self,
+        tenants: Collection[str],
+        max_conversations: int = DEFAULT_MAX_CONVERSATIONS,
+        now: Callable[[], float] = lambda: dt.datetime.now(dt.timezone.utc).timestamp(),
+    ) -> None:
+        self.tenants = frozenset(tenants) | {DEFAULT_TENANT}
+        self.max_conversations = max_conversations
+        self._now = now
+        self._conversations: "OrderedDict[str, _Conversation]" = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._conversations)
+
+    def _conversation(self, sender: str) -> _Conversation:
+        conversation = self._conversations.get(sender)
+        if conversation is None:
+            conversation = self._conversations[sender] = _Conversation()
+            while len(self._conversations) > self.max_conversations:
+                self._conversations.popitem(last=False)
+        else:
+            self._conversations.move_to_end(sender)
+        return conversation
+
+    def _known(self, tenant: Any) -> Optional[str]:
+        return tenant if isinstance(tenant, str) and tenant in self.tenants else None
+
+    def count(self, event: Dict[str, Any]) -> List[Increment]:
+        """The counts one published event adds. Never raises for odd input: it returns []."""
+        if not isinstance(event, dict) or not isinstance(event.get("sender_id"), str):
+            return []
+        sender = event["sender_id"]
+        kind = event.get("event")
+        day = day_of(event.get("timestamp"), self._now)
+        conversation = self._conversation(sender)
+        found: List[Tuple[str, str, bool]] = []  # (metric, value, once per conversation)
+
+        if kind == "user":
+            metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+            tenant = self._known(metadata.get("tenant")) if event.get("input_channel") == WIDGET_CHANNEL else None
+            if conversation.tenant is None or tenant is not None:
+                conversation.tenant = tenant or DEFAULT_TENANT
+        elif kind == "session_started":
+            found.append(("conversations_started", ALL, False))
+        elif kind == "slot":
+            found.extend(self._slot_counts(event.get("name"), event.get("value")))
+        elif kind == "action":
+            name = event.get("name")
+            if name == CRISIS_ACTION:
+                found.append(("crisis_response", ALL, True))
+            elif name == ERASE_ACTION and event.get("reclaim_erased") is True:
+                found.append(("deletion", ALL, False))
+                if conversation.tenant is None:
+                    # Widget ids start with their tenant ("<tenant>.<random>.<signature>").
+                    conversation.tenant = self._known(sender.split(".", 1)[0]) if sender.count(".") == 2 else None
+                    conversation.tenant = conversation.tenant or DEFAULT_TENANT
+        elif kind == "bot":
+            data = event.get("data") if isinstance(event.get("data"), dict) else {}
+            custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+            services = custom.get("services") if isinstance(custom.get("services"), list) else []
+            found.extend(("service_routed", s, True) for s in services if isinstance(s, str))
+
+        for metric, raw_value, once in found:
+            value = clean_value(metric, raw_value)
+            if value is None:
+                continue
+            if once:
+                if (metric, value) in conversation.counted:
+                    continue
+                conversation.counted.add((metric, value))
+            conversation.waiting.append((day, metric, value))
+        if conversation.tenant is None:
+            return []
+        ready = [Increment(conversation.tenant, d, m, v) for d, m, v in conversation.waiting]
+        conversation.waiting.clear()
+        return ready
+
+    @staticmethod
+    def _slot_counts(name: Any, value: Any) -> Iterable[Tuple[str, str, bool]]:
+        values = value if isinstance(value, list) else [value]
+        if name == "situation":
+            return [("situation", v, True) for v in values if isinstance(v, str)]
+        if name == "nation" and isinstance(value, str):
+            return [("nation", value, True)]
+        if name == "young_person" and value is True:
+            return [("under_18", ALL, True)]
+        if name == "offences_explained":
+            return [("offence_explained", v, True) for v in values if isinstance(v, str)]
+        return []
