@@ -1,0 +1,114 @@
+"""Delivers a survivor's callback request to their charity's own webhook, then forgets it.
+
+The request holds only what the charity needs to call back safely: how to reach the person, the times
+they said are safe and whether a message may be left, plus the tenant and a coarse time. Never the
+conversation id, never anything else they said. It is signed with the tenant's own secret so the charity
+can tell it came from Reclaim and was not changed or replayed (docs/callback-webhook.md):
+
+    X-Reclaim-Timestamp: <unix seconds>
+    X-Reclaim-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the tenant's secret>
+
+Network errors, timeouts and 5xx answers are retried with exponential backoff; a 4xx is not (sending the
+same request again would not help). Nothing here logs the body or the contact: only the tenant, the
+status code and the attempt number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import httpx
+
+from actions.handoff_config import Handoff, callback_secret
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 4.0
+ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5  # then 1s: doubles each time
+SIGNATURE_HEADER = "X-Reclaim-Signature"
+TIMESTAMP_HEADER = "X-Reclaim-Timestamp"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    contact_method: str  # phone_call, text_message or email
+    contact: str
+    safe_times: tuple[str, ...]
+    message_ok: bool
+
+
+def request_body(tenant_id: str, request: CallbackRequest, now: dt.datetime) -> bytes:
+    """The JSON the charity receives. `requested_at` is to the minute: no finer trace of the chat."""
+    requested_at = now.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    body = {
+        "tenant": tenant_id,
+        "contact_method": request.contact_method,
+        "contact": request.contact,
+        "safe_times": list(request.safe_times),
+        "message_ok": request.message_ok,
+        "requested_at": requested_at.strftime("%Y-%m-%dT%H:%MZ"),
+    }
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def signature(secret: bytes, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret, timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def signed_headers(secret: bytes, body: bytes, unix_time: int) -> dict[str, str]:
+    timestamp = str(unix_time)
+    return {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(secret, timestamp, body),
+        "User-Agent": "Reclaim-callback/1",
+    }
+
+
+async def deliver(
+    handoff: Handoff,
+    request: CallbackRequest,
+    *,
+    now: dt.datetime | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep = asyncio.sleep,
+    attempts: int = ATTEMPTS,
+    backoff: float = BACKOFF_SECONDS,
+    timeout: float = TIMEOUT_SECONDS,
+) -> bool:
+    """True once the tenant's webhook answered 2xx. Only this tenant's URL and this tenant's secret."""
+    secret = callback_secret(handoff.tenant)
+    if handoff.webhook_url is None or secret is None:
+        logger.warning("Callback for tenant %s not sent: no webhook or no secret configured.", handoff.tenant)
+        return False
+    body = request_body(handoff.tenant, request, now or dt.datetime.now(dt.timezone.utc))
+    async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as client:
+        for attempt in range(1, attempts + 1):
+            # Signed afresh each attempt, so the timestamp is current.
+            headers = signed_headers(secret, body, int(time.time()))
+            try:
+                answer = await client.post(handoff.webhook_url, content=body, headers=headers)
+            except httpx.HTTPError as error:
+                logger.warning("Callback for tenant %s: attempt %d failed (%s).", handoff.tenant, attempt, type(error).__name__)
+            else:
+                if answer.is_success:
+                    logger.info("Callback for tenant %s delivered (attempt %d).", handoff.tenant, attempt)
+                    return True
+                logger.warning("Callback for tenant %s: attempt %d got HTTP %d.", handoff.tenant, attempt, answer.status_code)
+                if answer.status_code < 500:
+                    return False  # the charity refused it: the same request again would not help
+            if attempt < attempts:
+                await sleep(backoff * 2 ** (attempt - 1))
+    return False

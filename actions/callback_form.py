@@ -1,0 +1,316 @@
+"""The callback request (callback_form): only if the person chooses it, and they can stop at any step.
+
+Order: consent, how to get in touch (call, text or email), safe times, whether a message may be left, and
+LAST the phone number or email. Every answer but the last is one of a few fixed values (kept, like every
+slot, only as data/privacy/canonical_slot_values.yml allows). The number or email never becomes a slot
+value: it is read from the message, sent to the charity's webhook in that same turn (actions/callback.py)
+and dropped; the slot only records "sent" or "failed". The tracker store redacts the message's text, so
+nothing of it is kept anywhere.
+
+Interruptions (stop, crisis, "talk to someone", delete, menu, goodbye) extract nothing here, so Rasa
+rejects the form and the in-form rules in data/rules/callback.yml take over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import httpx
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import callback
+from actions.handoff import callback_ready, decide, helpline_lines, london_now, tenant_id, wording
+from actions.handoff_config import handoff_for
+
+SLOTS = ("callback_consent", "callback_method", "callback_times", "callback_message_ok", "callback_contact")
+METHODS = ("phone_call", "text_message", "email")
+TIMES = ("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend", "any_time")
+SENT, FAILED = "sent", "failed"
+# Handled by rules (data/rules/callback.yml): the form must extract nothing, so it is rejected.
+INTERRUPTIONS = {
+    "stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again", "show_menu",
+    "goodbye", "bot_challenge", "request_callback", "feeling_upset",
+}
+# When the number or email is there, only these win over it (a number can be misread as small talk).
+CONTACT_INTERRUPTIONS = {"stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again"}
+# "Skip" at any step, or "no" when asked for the number or email, ends the request: never any pressure.
+DECLINE_INTENTS = {"skip"}
+
+_METHOD_WORDS = (("email", r"e-?mail"), ("text_message", r"\btext|\bsms\b|message me"), ("phone_call", r"\bcall|\bphone|\bring\b"))
+_TIME_WORDS = (
+    ("any_time", r"any ?time|whenever|doesn'?t matter"),
+    ("weekday_morning", r"morning"),
+    ("weekday_afternoon", r"afternoon|lunch"),
+    ("weekday_evening", r"evening|night|after work|after school"),
+    ("weekend", r"weekend|saturday|sunday"),
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+
+
+def reset_events() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in SLOTS]
+
+
+def find_phone(text: str) -> str | None:
+    """A phone number in what was typed, as digits (a leading + kept): 10 to 15 digits."""
+    for candidate in _PHONE.findall(text):
+        digits = re.sub(r"[^\d+]", "", candidate)
+        if 10 <= len(digits.lstrip("+")) <= 15:
+            return digits
+    return None
+
+
+def find_email(text: str) -> str | None:
+    found = _EMAIL.search(text)
+    return found.group() if found else None
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == entity]
+
+
+def _text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+class ValidateCallbackForm(FormValidationAction):
+    # Replaced in tests: a local receiver's transport, and no real waiting between attempts.
+    transport: httpx.AsyncBaseTransport | None = None
+    sleep = staticmethod(asyncio.sleep)
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if not callback_ready(handoff_for(tenant_id(tracker))) or tracker.get_slot("callback_consent") == "no":
+            return []  # the form ends at once; action_callback_outcome says why
+        return list(SLOTS)
+
+    def _answering(self, tracker: Tracker, slot: str, interruptions: set[str] = INTERRUPTIONS) -> bool:
+        """True when this message answers `slot`'s question (and is not an interruption for the rules)."""
+        return (
+            tracker.get_slot("requested_slot") == slot
+            and tracker.get_slot(slot) is None
+            and _intent(tracker) not in interruptions
+        )
+
+    def _again(self, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+        dispatcher.utter_message(text=wording()["pick_an_option"])
+        return {slot: None}
+
+    async def extract_callback_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._answering(tracker, "callback_consent"):
+            return {}
+        intent = _intent(tracker)
+        if intent == "affirm":
+            return {"callback_consent": "yes"}
+        if intent == "deny" or intent in DECLINE_INTENTS:
+            return {"callback_consent": "no"}
+        return self._again(dispatcher, "callback_consent")
+
+    async def extract_callback_method(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._answering(tracker, "callback_method"):
+            return {}
+        if _intent(tracker) in DECLINE_INTENTS:
+            return {"callback_consent": "no"}
+        chosen = [v for v in _entity_values(tracker, "callback_method") if v in METHODS]
+        text = _text(tracker).lower()
+        chosen += [method for method, pattern in _METHOD_WORDS if re.search(pattern, text)]
+        return {"callback_method": chosen[0]} if chosen else self._again(dispatcher, "callback_method")
+
+    async def extract_callback_times(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._answering(tracker, "callback_times"):
+            return {}
+        if _intent(tracker) in DECLINE_INTENTS:
+            return {"callback_consent": "no"}
+        chosen = [v for v in _entity_values(tracker, "callback_time") if v in TIMES]
+        text = _text(tracker).lower()
+        chosen += [time for time, pattern in _TIME_WORDS if re.search(pattern, text)]
+        chosen = list(dict.fromkeys(chosen))
+        if "any_time" in chosen:
+            chosen = ["any_time"]
+        return {"callback_times": chosen} if chosen else self._again(dispatcher, "callback_times")
+
+    async def extract_callback_message_ok(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not self._answering(tracker, "callback_message_ok"):
+            return {}
+        intent = _intent(tracker)
+        if intent in DECLINE_INTENTS:
+            return {"callback_consent": "no"}
+        if intent in ("affirm", "deny"):
+            return {"callback_message_ok": "yes" if intent == "affirm" else "no"}
+        return self._again(dispatcher, "callback_message_ok")
+
+    async def extract_callback_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """Reads the number or email, sends the request at once and keeps only whether it was sent."""
+        if not self._answering(tracker, "callback_contact", CONTACT_INTERRUPTIONS):
+            return {}
+        method = tracker.get_slot("callback_method")
+        text = _text(tracker)
+        contact = find_email(text) if method == "email" else find_phone(text)
+        if contact is None and _intent(tracker) in DECLINE_INTENTS | {"deny"}:
+            return {"callback_consent": "no"}
+        if contact is None and _intent(tracker) in INTERRUPTIONS:
+            return {}  # small talk or "are you a bot?": the rules answer it
+        if contact is None:
+            kind = "email" if method == "email" else "phone"
+            dispatcher.utter_message(text=wording()["contact_not_recognised"][kind])
+            return {"callback_contact": None}
+        handoff = handoff_for(tenant_id(tracker))
+        if handoff is None:
+            return {"callback_contact": FAILED}
+        request = callback.CallbackRequest(
+            contact_method=method,
+            contact=contact,
+            safe_times=tuple(tracker.get_slot("callback_times") or ()),
+            message_ok=tracker.get_slot("callback_message_ok") == "yes",
+        )
+        delivered = await callback.deliver(handoff, request, transport=self.transport, sleep=self.sleep)
+        return {"callback_contact": SENT if delivered else FAILED}
+
+    # The extract_ methods only ever return these values; the validators keep them and nothing else.
+    def validate_callback_consent(self, value: Any, *_: Any) -> dict[str, Any]:
+        return {"callback_consent": value if value in ("yes", "no") else None}
+
+    def validate_callback_method(self, value: Any, *_: Any) -> dict[str, Any]:
+        return {"callback_method": value if value in METHODS else None}
+
+    def validate_callback_times(self, value: Any, *_: Any) -> dict[str, Any]:
+        kept = [time for time in value or [] if time in TIMES]
+        return {"callback_times": kept or None}
+
+    def validate_callback_message_ok(self, value: Any, *_: Any) -> dict[str, Any]:
+        return {"callback_message_ok": value if value in ("yes", "no") else None}
+
+    def validate_callback_contact(self, value: Any, *_: Any) -> dict[str, Any]:
+        return {"callback_contact": value if value in (SENT, FAILED) else None}
+
+
+class ActionAskCallbackConsent(Action):
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        handoff = handoff_for(tenant_id(tracker))
+        words = wording()
+        name = handoff.name if handoff else ""
+        dispatcher.utter_message(text=words["consent"].format(name=name), buttons=list(words["consent_buttons"]))
+        return []
+
+
+class _AskCallback(Action):
+    """One question of the callback request, always with a Cancel button."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        words = wording()
+        text, buttons = self.question(tracker, words)
+        dispatcher.utter_message(text=text, buttons=[*buttons, words["cancel_button"]])
+        return []
+
+
+class ActionAskCallbackMethod(_AskCallback):
+    slot = "callback_method"
+
+    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        return words["ask_method"], list(words["method_buttons"])
+
+
+class ActionAskCallbackTimes(_AskCallback):
+    slot = "callback_times"
+
+    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        return words["ask_times"], list(words["time_buttons"])
+
+
+class ActionAskCallbackMessageOk(_AskCallback):
+    slot = "callback_message_ok"
+
+    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        method = tracker.get_slot("callback_method")
+        return words["ask_message_ok"].get(method, words["ask_message_ok"]["phone_call"]), list(words["message_ok_buttons"])
+
+
+class ActionAskCallbackContact(_AskCallback):
+    slot = "callback_contact"
+
+    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        handoff = handoff_for(tenant_id(tracker))
+        kind = "email" if tracker.get_slot("callback_method") == "email" else "phone"
+        return words["ask_contact"][kind].format(name=handoff.name if handoff else "them"), []
+
+
+def _helplines_message(dispatcher: CollectingDispatcher, tracker: Tracker, heading: str) -> None:
+    """`heading`, then the helplines open now (the same ones "talk to a person" gives) and 999."""
+    now = london_now()
+    decision = decide(None, now, young_person=bool(tracker.get_slot("young_person")), role=tracker.get_slot("role"))
+    lines, links = helpline_lines(decision.helplines, now)
+    words = wording()
+    dispatcher.utter_message(
+        text="\n".join([heading, *lines, words["danger"]]),
+        buttons=[words["buttons"]["carry_on"], words["buttons"]["delete"]],
+        json_message={"links": links} if links else None,
+    )
+
+
+class ActionCallbackOutcome(Action):
+    """After the form: sent, not sent (with helplines), declined, or not available here."""
+
+    def name(self) -> str:
+        return "action_callback_outcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        words = wording()
+        handoff = handoff_for(tenant_id(tracker))
+        name = handoff.name if handoff else ""
+        contact = tracker.get_slot("callback_contact")
+        buttons = [words["buttons"]["carry_on"], words["buttons"]["delete"]]
+        if contact == SENT:
+            dispatcher.utter_message(text=words["sent"].format(name=name), buttons=buttons)
+        elif contact == FAILED:
+            _helplines_message(dispatcher, tracker, words["failed"].format(name=name))
+        elif tracker.get_slot("callback_consent") == "no":
+            dispatcher.utter_message(text=words["declined"], buttons=buttons)
+        else:
+            _helplines_message(dispatcher, tracker, words["not_available"])
+        return reset_events()
+
+
+class ActionCallbackCancelled(Action):
+    def name(self) -> str:
+        return "action_callback_cancelled"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        words = wording()
+        dispatcher.utter_message(text=words["cancelled"], buttons=[words["buttons"]["carry_on"], words["buttons"]["delete"]])
+        return reset_events()
+
+
+class ActionResetCallback(Action):
+    """Before a new request: nothing from an earlier, unfinished one carries over."""
+
+    def name(self) -> str:
+        return "action_reset_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        return reset_events()
