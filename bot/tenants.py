@@ -21,6 +21,7 @@ MIN_CONTRAST = 4.5
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 # Tenant ids go into conversation ids ("<tenant>.<random>.<signature>"), so no dots.
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # "https://charity.org.uk", "http://localhost:*" (any port), "http://localhost:8000".
 ORIGIN_PATTERN = re.compile(r"^https?://[a-z0-9.-]+(?::(?:\d{1,5}|\*))?$")
@@ -53,6 +54,9 @@ class Tenant:
     quick_exit_url: str = DEFAULT_QUICK_EXIT_URL
     logo_url: str | None = None
     own_services: tuple[OwnService, ...] = field(default_factory=tuple)
+    # SHA-256 (hex) of the token that opens this tenant's figures dashboard (bot/channels/dashboard.py);
+    # None: no dashboard unless DASHBOARD_TOKEN_<TENANT> is set. Never part of public_config().
+    dashboard_token_sha256: str | None = None
 
     def allows_origin(self, origin: str) -> bool:
         """True if a browser page at `origin` may talk to this tenant's conversations."""
@@ -173,6 +177,16 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
             )
         )
 
+    dashboard = raw.get("dashboard") or {}
+    token_hash = dashboard.get("token_sha256") if isinstance(dashboard, dict) else None
+    if not isinstance(dashboard, dict) or set(dashboard) - {"token_sha256"} or (
+        token_hash is not None and not (isinstance(token_hash, str) and SHA256_HEX.match(token_hash))
+    ):
+        raise TenantError(
+            f"{where}: 'dashboard' may only have 'token_sha256', 64 lower-case hex characters "
+            "(make dashboard-token prints one); never the token itself"
+        )
+
     return Tenant(
         id=tenant_id,
         display_name=_text(raw, "display_name", where),
@@ -184,6 +198,7 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
         allowed_origins=tuple(o.lower() for o in origins),
         quick_exit_url=_url(_text(raw, "quick_exit_url", where, required=False), "quick_exit_url", where)
         or DEFAULT_QUICK_EXIT_URL,
+        dashboard_token_sha256=token_hash,
     )
 
 

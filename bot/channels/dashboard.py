@@ -1,0 +1,217 @@
+"""The charities' figures dashboard, under /webhooks/dashboard/ (a reverse proxy exposes only /webhooks/*).
+
+Anonymous weekly counts for one tenant (bot/metrics), as an accessible page with server-drawn charts
+and a CSV export. Access: a tenant's token (bot/metrics/auth.py), never in a URL:
+  GET  /                  the figures when signed in (?weeks=4 or 13), else the sign-in form
+  POST /sign-in           form fields tenant, token -> a signed session cookie (HttpOnly, SameSite=Strict,
+                          Secure over https, path /webhooks/dashboard, DASHBOARD_SESSION_MINUTES long)
+  POST /sign-out          ends the session
+  GET  /export.csv        the same figures as CSV (?weeks=4 or 13); the session cookie, or HTTP Basic
+                          auth with the tenant id as user name and the token as password (curl -u)
+  GET  /dashboard.css     the page's style sheet
+A session or token only ever shows its own tenant's figures. Wrong tenant and wrong token get the
+same answer, and sign-in attempts are rate-limited. Registered in bot/credentials.yml.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.rate_limit import SlidingWindowLimiter
+from bot.metrics import page
+from bot.metrics.auth import Sessions, check_token, expected_hash, token_hash
+from bot.metrics.counting import LONDON
+from bot.metrics.export import figures_csv
+from bot.metrics.recorder import shared_recorder
+from bot.metrics.suppression import complete_weeks, weekly_figures
+from bot.tenants import Tenant, load_tenants
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+COOKIE = "reclaim_dashboard"
+DEFAULT_SESSION_MINUTES = 60.0
+SIGN_IN_ATTEMPTS_PER_MINUTE = 10
+WRONG = "That organisation ID and access token do not match. Check them and try again."
+TOO_MANY = "Too many attempts. Please wait a minute and try again."
+NOT_SIGNED_IN = "Sign in to see your figures."
+
+HEADERS = {
+    # No script at all; styles only from this server; forms only post here; never framed.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+class DashboardInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "dashboard"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "DashboardInput":
+        credentials = credentials or {}
+        return cls(tenants_dir=credentials.get("tenants_dir"))
+
+    def __init__(self, tenants_dir: Optional[str] = None, secret: Optional[str] = None,
+                 today: Callable[[], dt.date] = _today) -> None:
+        directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
+        self.tenants: Dict[str, Tenant] = load_tenants(directory)
+        secret = secret or os.environ.get("DASHBOARD_SECRET", "").strip()
+        if not secret:
+            secret = secrets.token_urlsafe(32)
+            logger.warning(
+                "DASHBOARD_SECRET is not set: dashboard sign-ins last only until this server restarts and "
+                "are not shared between servers. Set DASHBOARD_SECRET (see .env.example)."
+            )
+        raw_minutes = os.environ.get("DASHBOARD_SESSION_MINUTES", "").strip()
+        minutes = float(raw_minutes) if raw_minutes else DEFAULT_SESSION_MINUTES
+        if minutes <= 0:
+            raise ValueError("DASHBOARD_SESSION_MINUTES must be more than 0")
+        self.sessions = Sessions(secret, minutes)
+        self.limiter = SlidingWindowLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE, 60.0)
+        self.today = today
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _html(body: str, status: int = 200) -> HTTPResponse:
+        return response.html(body, status=status)
+
+    @staticmethod
+    def _https(request: Request) -> bool:
+        forwarded = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+        return request.scheme == "https" or forwarded == "https"
+
+    def _signed_in(self, request: Request) -> Optional[Tenant]:
+        return self.sessions.verify(request.cookies.get(COOKIE), self.tenants)
+
+    def _basic_auth(self, request: Request) -> Optional[Tenant]:
+        header = request.headers.get("authorization") or ""
+        if not header.lower().startswith("basic "):
+            return None
+        try:
+            tenant_id, _, token = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        if not self.limiter.allow(f"basic:{tenant_id}"):
+            return None
+        tenant = self.tenants.get(tenant_id)
+        return tenant if check_token(tenant, token) else None
+
+    def _weeks(self, request: Request) -> int:
+        raw = request.args.get("weeks", "4")
+        return int(raw) if raw in ("4", "13") else 4
+
+    async def _figures(self, request: Request, tenant: Tenant, weeks: int):
+        periods = complete_weeks(self.today(), weeks)
+        store = shared_recorder().store
+        daily = await request.app.loop.run_in_executor(None, store.daily, tenant.id, periods[0].start, periods[-1].end)
+        return weekly_figures(tenant.id, daily, periods)
+
+    def _set_session(self, request: Request, resp: HTTPResponse, tenant: Tenant, hash_: str) -> None:
+        resp.cookies[COOKIE] = self.sessions.issue(tenant, hash_)
+        cookie = resp.cookies[COOKIE]
+        cookie["path"] = page.BASE
+        cookie["httponly"] = True
+        cookie["samesite"] = "Strict"
+        cookie["max-age"] = self.sessions.seconds
+        if self._https(request):
+            cookie["secure"] = True
+
+    # --- routes --------------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("dashboard_channel", __name__)
+
+        @bp.middleware("response")
+        async def headers(request: Request, resp: HTTPResponse) -> None:
+            if resp is None:
+                return
+            for header in [h for h in resp.headers if h.lower().startswith("access-control-")]:
+                del resp.headers[header]  # nobody else's page may read these
+            resp.headers.update(HEADERS)
+
+        @bp.route("/", methods=["GET"])
+        async def home(request: Request) -> HTTPResponse:
+            tenant = self._signed_in(request)
+            if tenant is None:
+                return self._html(page.sign_in_page())
+            weeks = self._weeks(request)
+            figures = await self._figures(request, tenant, weeks)
+            return self._html(page.figures_page(tenant.display_name, figures, weeks))
+
+        @bp.route("/dashboard.css", methods=["GET"])
+        async def stylesheet(request: Request) -> HTTPResponse:
+            return response.text(page.CSS, content_type="text/css; charset=utf-8")
+
+        @bp.route("/sign-in", methods=["POST"])
+        async def sign_in(request: Request) -> HTTPResponse:
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if content_type != "application/x-www-form-urlencoded" or len(request.body or b"") > 2048:
+                return self._html(page.sign_in_page(WRONG), status=400)
+            form = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
+            tenant_id = (form.get("tenant") or [""])[0].strip()
+            token = (form.get("token") or [""])[0].strip()
+            shown_id = tenant_id if tenant_id in self.tenants else ""
+            if not self.limiter.allow(f"ip:{request.remote_addr or request.ip}") or not self.limiter.allow(
+                f"tenant:{tenant_id[:64]}"
+            ):
+                return self._html(page.sign_in_page(TOO_MANY, shown_id), status=429)
+            tenant = self.tenants.get(tenant_id)
+            if not check_token(tenant, token):
+                logger.info("Dashboard: a sign-in was refused.")
+                return self._html(page.sign_in_page(WRONG, shown_id), status=401)
+            resp = response.redirect(f"{page.BASE}/", status=303)
+            self._set_session(request, resp, tenant, expected_hash(tenant) or token_hash(token))
+            logger.info("Dashboard: tenant %s signed in.", tenant.id)
+            return resp
+
+        @bp.route("/sign-out", methods=["POST"])
+        async def sign_out(request: Request) -> HTTPResponse:
+            resp = response.redirect(f"{page.BASE}/", status=303)
+            resp.cookies[COOKIE] = ""
+            resp.cookies[COOKIE]["path"] = page.BASE
+            resp.cookies[COOKIE]["max-age"] = 0
+            return resp
+
+        @bp.route("/export.csv", methods=["GET"])
+        async def export(request: Request) -> HTTPResponse:
+            tenant = self._signed_in(request) or self._basic_auth(request)
+            if tenant is None:
+                return response.text(
+                    NOT_SIGNED_IN + "\n", status=401, headers={"WWW-Authenticate": 'Basic realm="Reclaim figures"'}
+                )
+            weeks = self._weeks(request)
+            figures = await self._figures(request, tenant, weeks)
+            filename = f"reclaim-{tenant.id}-{figures.weeks[-1].end.isoformat()}-{weeks}-weeks.csv"
+            return response.text(
+                figures_csv(figures),
+                content_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+
+        return bp

@@ -1,0 +1,86 @@
+"""Who may see a tenant's figures: a token checked against its SHA-256, and a short signed session.
+
+The token is never stored in the repository: a tenant file holds only its SHA-256
+(`dashboard: {token_sha256: ...}`), or the server's environment holds the token itself
+(DASHBOARD_TOKEN_<TENANT>, e.g. DASHBOARD_TOKEN_EXAMPLE_CHARITY). Comparisons are constant-time.
+The session cookie is "<tenant>.<expiry>.<HMAC>" signed with DASHBOARD_SECRET over the tenant, the
+expiry and the token's hash, so changing a token ends its sessions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from typing import Callable, Mapping, Optional
+
+from bot.tenants import Tenant
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def env_name(tenant_id: str) -> str:
+    return "DASHBOARD_TOKEN_" + tenant_id.upper().replace("-", "_")
+
+
+def expected_hash(tenant: Tenant, environ: Mapping[str, str] = os.environ) -> Optional[str]:
+    """The hash a tenant's token must have, or None when the tenant has no dashboard."""
+    from_env = environ.get(env_name(tenant.id), "").strip()
+    if from_env:
+        return token_hash(from_env)
+    return tenant.dashboard_token_sha256
+
+
+def check_token(tenant: Optional[Tenant], token: str, environ: Mapping[str, str] = os.environ) -> bool:
+    expected = expected_hash(tenant, environ) if tenant is not None else None
+    # Hashing first makes the comparison's length fixed; an unknown tenant still costs a hash.
+    presented = token_hash(token or "")
+    return hmac.compare_digest(presented, expected or "0" * 64) and expected is not None
+
+
+class Sessions:
+    def __init__(self, secret: str, minutes: float, clock: Callable[[], float] = time.time) -> None:
+        self._key = secret.encode("utf-8")
+        self.seconds = int(minutes * 60)
+        self._clock = clock
+
+    def _sign(self, tenant_id: str, expiry: int, hash_: str) -> str:
+        message = f"{tenant_id}:{expiry}:{hash_}".encode("utf-8")
+        return base64.urlsafe_b64encode(hmac.new(self._key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
+
+    def issue(self, tenant: Tenant, hash_: str) -> str:
+        expiry = int(self._clock()) + self.seconds
+        return f"{tenant.id}.{expiry}.{self._sign(tenant.id, expiry, hash_)}"
+
+    def verify(self, value: Optional[str], tenants: Mapping[str, Tenant], environ: Mapping[str, str] = os.environ) -> Optional[Tenant]:
+        """The signed-in tenant, or None for a missing, expired, forged or outdated session."""
+        if not value or len(value) > 300 or value.count(".") != 2:
+            return None
+        tenant_id, expiry_text, signature = value.split(".")
+        tenant = tenants.get(tenant_id)
+        if tenant is None or not expiry_text.isdigit() or int(expiry_text) < self._clock():
+            return None
+        hash_ = expected_hash(tenant, environ)
+        if hash_ is None:
+            return None
+        if not hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(tenant_id, int(expiry_text), hash_).encode()):
+            return None
+        return tenant
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+if __name__ == "__main__":  # make dashboard-token: a new token and the line for the tenant file
+    token = new_token()
+    print("Token (give it to the charity privately; it is not stored anywhere):")
+    print(f"  {token}")
+    print("Put this in the tenant's file in data/tenants/:")
+    print("  dashboard:")
+    print(f'    token_sha256: "{token_hash(token)}"')
