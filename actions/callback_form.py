@@ -95,8 +95,10 @@ class ValidateCallbackForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if not callback_ready(handoff_for(tenant_id(tracker))) or tracker.get_slot("callback_consent") == "no":
+        if not callback_ready(handoff_for(tenant_id(tracker))):
             return []  # the form ends at once; action_callback_outcome says why
+        if tracker.get_slot("callback_consent") == "no":
+            return ["callback_consent"]  # kept (so the outcome knows), and nothing more is asked
         return list(SLOTS)
 
     def _answering(self, tracker: Tracker, slot: str, interruptions: set[str] = INTERRUPTIONS) -> bool:
