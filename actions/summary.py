@@ -111,7 +111,15 @@ def send_steps(
     lines = [heading, *(f"- {line}" for line in described), *([footer] if footer else [])]
     links = [link for step in steps for link in step_links(step)]
     buttons = ([wording["more_steps_button"]] if has_more else []) + list(wording["buttons"])
-    dispatcher.utter_message(text="\n".join(lines), buttons=buttons, json_message={"links": links} if links else None)
+    # Service ids only (never the person's words), for the charity's anonymous figures (bot/metrics):
+    # which services were suggested, and which service each link is for (the widget counts clicks).
+    services = list(dict.fromkeys(step.service for step in steps if step.service is not None))
+    link_services = {link["url"]: step.service for step in steps if step.service for link in step_links(step)}
+    custom = {
+        **({"links": links} if links else {}),
+        **({"services": services, "link_services": link_services} if services else {}),
+    }
+    dispatcher.utter_message(text="\n".join(lines), buttons=buttons, json_message=custom or None)
 
 
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

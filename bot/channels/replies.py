@@ -8,7 +8,10 @@ outputs; the action server's next steps put their tel: and web links in `custom.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_SERVICE_ID = re.compile(r"^[a-z0-9_]{1,100}$")
 
 
 def _buttons(raw: Any) -> list[dict[str, str]]:
@@ -19,11 +22,17 @@ def _buttons(raw: Any) -> list[dict[str, str]]:
     return buttons
 
 
-def _links(raw: Any) -> list[dict[str, str]]:
+def _links(raw: Any, services: Any = None) -> list[dict[str, str]]:
+    services = services if isinstance(services, dict) else {}
     links = []
     for link in raw or []:
         if isinstance(link, dict) and link.get("title") and link.get("url"):
             links.append({"title": str(link["title"]), "url": str(link["url"])})
+            # Which directory service the link is for, so the widget can count a click anonymously
+            # (bot/channels/metrics.py); from custom.link_services (actions/summary.py send_steps).
+            service = services.get(link["url"])
+            if isinstance(service, str) and _SERVICE_ID.match(service):
+                links[-1]["service"] = service
     return links
 
 
@@ -34,7 +43,7 @@ def to_widget_messages(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         text = output.get("text")
         buttons = _buttons(output.get("buttons"))
         custom = output.get("custom")
-        links = _links(custom.get("links")) if isinstance(custom, dict) else []
+        links = _links(custom.get("links"), custom.get("link_services")) if isinstance(custom, dict) else []
         if text or buttons:
             messages.append({"text": text or None, "buttons": buttons, "links": links})
         elif links:

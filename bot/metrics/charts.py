@@ -108,7 +108,7 @@ def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[
         w = plot_w * total / scale_max
         if w > 0:
             parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" fill="{BAR}"/>')
-        text = f"at least {total}" if partial else str(total)
+        text = ("fewer than 5 each week" if total == 0 else f"at least {total}") if partial else str(total)
         parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 19}" fill="{TEXT}" {FONT}>{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -61,6 +61,8 @@ class Total:
 
     @property
     def text(self) -> str:
+        if self.partial and self.value == 0:
+            return f"{FEWER} each week"
         return f"at least {self.value}" if self.partial else str(self.value)
 
 

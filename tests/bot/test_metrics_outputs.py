@@ -53,7 +53,7 @@ def test_weekly_figures_hide_small_cells_and_totals_only_add_shown_cells() -> No
     assert started.cells == (7, None, 0, 5)
     assert started.total.text == "at least 12"  # not 15: the hidden 3 cannot be worked out
     wales = figures.for_metric("nation")[0]
-    assert wales.cells == (0, 0, None, 0) and wales.total.text == "at least 0"
+    assert wales.cells == (0, 0, None, 0) and wales.total.text == "fewer than 5 each week"
     assert figures.for_metric("quick_exit") == []
     full = weekly_figures("t", {("deletion", ALL, dt.date(2026, 3, 10)): 6}, WEEKS).series[0]
     assert full.total.text == "6"

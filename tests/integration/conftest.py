@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "reclaim.tar.gz"
 STARTUP_SECONDS = 180
 WIDGET_SECRET = "integration-test-widget-secret"
+# Figures dashboard tokens for the test servers (never used anywhere else).
+DASHBOARD_TOKENS = {"default": "test-token-default", "example-charity": "test-token-example-charity"}
 
 
 def free_port() -> int:
@@ -63,6 +65,12 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_MAX_MESSAGE_CHARS": "2000",
         "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
+        # Anonymous figures (tests/integration/test_figures.py): a throwaway database, written often.
+        "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
+        "METRICS_FLUSH_SECONDS": "0.2",
+        "DASHBOARD_SECRET": "integration-test-dashboard-secret",
+        "DASHBOARD_TOKEN_DEFAULT": DASHBOARD_TOKENS["default"],
+        "DASHBOARD_TOKEN_EXAMPLE_CHARITY": DASHBOARD_TOKENS["example-charity"],
     }
     logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
     processes: list[subprocess.Popen] = []
