@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.text import is_unicode_text
 from bot.channels.turns import TurnRunner
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ class HardenedRestInput(RestInput):
         if not isinstance(sender, str) or not _SENDER.match(sender):
             return _error(400, BAD_SENDER)
         text = body["message"]
+        if not is_unicode_text(text):
+            return _error(400, UNREADABLE)
         if len(text) > self.max_message_chars:
             return _error(413, TOO_LONG)
         if not text.strip():

@@ -36,6 +36,7 @@ from sanic.response import HTTPResponse
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.channels.replies import to_widget_messages
 from bot.channels.signed_ids import ConversationId, ConversationSigner
+from bot.channels.text import is_unicode_text
 from bot.channels.turns import TurnRunner
 from bot.tenants import Tenant, load_tenants
 
@@ -285,7 +286,7 @@ class WidgetInput(InputChannel):
             if len(request.body or b"") > self._max_body_bytes():
                 return _error(413, TOO_LONG)
             body = self._json_body(request)
-            if body is None or not isinstance(body.get("message"), str):
+            if body is None or not isinstance(body.get("message"), str) or not is_unicode_text(body["message"]):
                 return _error(400, UNREADABLE)
             text = body["message"]
             if len(text) > self.max_message_chars:
