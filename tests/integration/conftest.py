@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.integration.callback_receiver import SECRET as CALLBACK_SECRET
+from tests.integration.callback_receiver import CallbackReceiver, tenants_with_receiver
 from tests.integration.servers import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,10 +46,22 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) ->
 
 
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+def callback_receiver() -> Iterator[CallbackReceiver]:
+    """example-charity's callback webhook, on this machine (tests/integration/test_talk_to_person.py)."""
+    receiver = CallbackReceiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackReceiver) -> Iterator[Bot]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
     workdir = tmp_path_factory.mktemp("servers")
+    # The tenants as in data/tenants, except that example-charity's callbacks go to the local receiver.
+    tenants = tenants_with_receiver(
+        ROOT / "data" / "tenants", tmp_path_factory.mktemp("tenants"), "example-charity", callback_receiver.url
+    )
     action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -71,6 +85,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         "DASHBOARD_SECRET": "integration-test-dashboard-secret",
         "DASHBOARD_TOKEN_DEFAULT": DASHBOARD_TOKENS["default"],
         "DASHBOARD_TOKEN_EXAMPLE_CHARITY": DASHBOARD_TOKENS["example-charity"],
+        # "Talk to a person": both servers read these tenants; example-charity signs with this secret.
+        "WIDGET_TENANTS_DIR": str(tenants),
+        "CALLBACK_SECRET_EXAMPLE_CHARITY": CALLBACK_SECRET,
     }
     logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
     processes: list[subprocess.Popen] = []
