@@ -44,7 +44,8 @@ def store(postgres_database: PostgresDatabase, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setenv(name, value)
     config = AvailableEndpoints.read_endpoints(str(PROFILE)).tracker_store
     assert config is not None and config.type == "bot.tracker_store.ErasingSQLTrackerStore"
-    store = ErasingSQLTrackerStore(domain=DOMAIN, purge_schedule=False, **config.kwargs)
+    # As Rasa builds a custom tracker store (rasa.core.tracker_store._load_from_module_name_in_endpoint_config).
+    store = ErasingSQLTrackerStore(host=config.url, domain=DOMAIN, purge_schedule=False, **config.kwargs)
     yield store
     store.engine.dispose()  # so the database can be dropped
 

@@ -1,0 +1,193 @@
+"""Two Rasa servers and one action server in the production profile (bot/endpoints.production.yml),
+sharing a throwaway PostgreSQL database and a Redis key prefix of their own (tests/integration/test_scale_out.py).
+
+PostgreSQL: TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test); a database
+reclaim_scale_<random> is created for the run and dropped after. Redis: TEST_REDIS_HOST/TEST_REDIS_PORT
+(default 127.0.0.1:6379), db TEST_REDIS_DB (default 0), keys under a random prefix. When either cannot be
+reached the tests are skipped, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from tests.integration.conftest import MODEL, WIDGET_SECRET, _wait_until_up, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+REDIS_DB = os.environ.get("TEST_REDIS_DB", "0")
+
+
+def _unavailable(service: str, reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"{service} is required when CI=true, but {reason}. Start it (.ci/run does), or set "
+            "TEST_POSTGRES_URL / TEST_REDIS_HOST and TEST_REDIS_PORT.",
+            pytrace=False,
+        )
+    pytest.skip(f"{service} not available: {reason}; under CI=true this fails")
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=3) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _admin() -> psycopg.Connection:
+    return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+
+
+def _resp(*parts: str) -> bytes:
+    encoded = [part.encode() for part in parts]
+    return b"*%d\r\n" % len(encoded) + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in encoded)
+
+
+def redis_get(key: str) -> bytes | None:
+    """One GET in the test's Redis db (a few bytes of the Redis protocol: the actions venv has no client)."""
+    with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=3) as connection:
+        connection.sendall(_resp("SELECT", REDIS_DB) + _resp("GET", key))
+        data = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            selected, _, rest = data.partition(b"\r\n")
+            if not rest:
+                continue
+            assert selected == b"+OK", selected
+            header, _, body = rest.partition(b"\r\n")
+            if header == b"$-1":
+                return None
+            if header.startswith(b"$") and len(body) >= int(header[1:]) + 2:
+                return body[: int(header[1:])]
+
+
+@dataclass
+class Cluster:
+    rasa_urls: list[str]  # each Rasa server's root, e.g. http://127.0.0.1:40123
+    database_url: str  # the shared tracker database (psycopg conninfo)
+    logs: list[Path]
+    redis_key_prefix: str
+
+    def queued(self, sender: str) -> int:
+        """How many messages of the conversation hold a ticket in the shared Redis lock (bot/lock_store.py)."""
+        raw = redis_get(f"{self.redis_key_prefix}:lock:{sender}")
+        return len(json.loads(raw)["tickets"]) if raw else 0
+
+    def rest(self, server: int) -> str:
+        return f"{self.rasa_urls[server]}/webhooks/rest/webhook"
+
+    def widget(self, server: int) -> str:
+        return f"{self.rasa_urls[server]}/webhooks/widget"
+
+    def events(self, sender: str) -> list[tuple[str, str | None, str | None, float, str]]:
+        """(type, intent, action, timestamp, data) of every stored event of one conversation, in order."""
+        with psycopg.connect(self.database_url) as connection:
+            return connection.execute(
+                "select type_name, intent_name, action_name, timestamp, data from events "
+                "where sender_id = %s order by id",
+                (sender,),
+            ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
+    try:
+        _admin().close()
+    except psycopg.Error as error:
+        _unavailable("PostgreSQL", f"cannot connect to {POSTGRES_URL} ({type(error).__name__})")
+    if not _redis_answers():
+        _unavailable("Redis", f"nothing answers PING at {REDIS_HOST}:{REDIS_PORT}")
+
+    database = f"reclaim_scale_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    parts = urlsplit(POSTGRES_URL)
+    prefix = f"reclaimscale{uuid.uuid4().hex[:12]}"
+    workdir = tmp_path_factory.mktemp("cluster")
+    action_port = free_port()
+    env = {
+        **os.environ,
+        "ACTION_PORT": str(action_port),
+        "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_PG_HOST": parts.hostname or "127.0.0.1",
+        "TRACKER_PG_PORT": str(parts.port or 5432),
+        "TRACKER_PG_DB": database,
+        "TRACKER_PG_USER": parts.username or "postgres",
+        "TRACKER_PG_PASSWORD": parts.password or "",
+        "TRACKER_PG_LOGIN_DB": "",
+        "SQL_POOL_SIZE": "2",
+        "SQL_MAX_OVERFLOW": "3",
+        "REDIS_HOST": REDIS_HOST,
+        "REDIS_PORT": str(REDIS_PORT),
+        "REDIS_LOCK_DB": REDIS_DB,
+        "REDIS_PASSWORD": "",
+        "REDIS_KEY_PREFIX": prefix,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "POSTCODE_LOOKUP_URL": "",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{workdir / 'directory.db'}",
+        # Both servers sign and accept the same widget ids.
+        "WIDGET_SECRET": WIDGET_SECRET,
+        "WIDGET_RATE_LIMIT_PER_MINUTE": "120",
+    }
+    processes: list[subprocess.Popen] = []
+    logs = [workdir / "actions.log", workdir / "rasa-0.log", workdir / "rasa-1.log"]
+    try:
+        subprocess.run(
+            [str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True
+        )
+        actions = subprocess.Popen(
+            [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=logs[0].open("w"), stderr=subprocess.STDOUT,
+        )
+        processes.append(actions)
+        ports = [free_port(), free_port()]
+        for number, port in enumerate(ports):  # both start at once: startup is the slow part
+            processes.append(subprocess.Popen(
+                [str(ROOT / ".venv/rasa/bin/rasa"), "run", "--model", str(MODEL),
+                 "--endpoints", "bot/endpoints.production.yml", "--credentials", "bot/credentials.yml",
+                 "--interface", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT, env=env, stdout=logs[number + 1].open("w"), stderr=subprocess.STDOUT,
+            ))
+        _wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, "action server", logs[0])
+        for number, port in enumerate(ports):
+            _wait_until_up(f"http://127.0.0.1:{port}/", processes[number + 1], f"Rasa server {number}", logs[number + 1])
+        yield Cluster(
+            rasa_urls=[f"http://127.0.0.1:{port}" for port in ports],
+            database_url=POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
+            logs=logs,
+            redis_key_prefix=prefix,
+        )
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
