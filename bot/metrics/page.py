@@ -33,8 +33,9 @@ button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px #929191}
 nav ul{list-style:none;padding:0;display:flex;gap:24px;flex-wrap:wrap}nav a[aria-current]{font-weight:700;color:#0b0c0c}
 table{border-collapse:collapse;width:100%;margin:12px 0 24px}caption{text-align:left;font-weight:700;margin-bottom:8px}
 th,td{text-align:left;padding:8px 12px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}td.n,th.n{text-align:right}
+.scroll{overflow-x:auto;max-width:100%}th,td{overflow-wrap:anywhere}
 svg.chart{width:100%;height:auto;max-width:640px;display:block}
-.actions{display:flex;gap:16px;flex-wrap:wrap;align-items:center}.actions form{margin:0}
+.actions{display:flex;gap:16px;flex-wrap:wrap;align-items:center}.actions form{margin:0}.actions button{margin-top:0}
 """
 
 
@@ -87,9 +88,12 @@ def _weekly_table(figures: Figures) -> str:
         rows.append(f'<tr><th scope="row">{escape(week.long_label)}</th>{cells}</tr>')
     totals = "".join(f'<td class="n">{escape(s.total.text)}</td>' for s in singles)
     rows.append(f'<tr><th scope="row">Total</th>{totals}</tr>')
+    # On a phone the table scrolls sideways on its own, not the whole page; the region can take focus
+    # so keyboard users can scroll it too.
     return (
-        '<table id="weekly"><caption>Each week</caption>'
-        f'<thead><tr><th scope="col">Week</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        '<div class="scroll" role="region" aria-labelledby="weekly-caption" tabindex="0">'
+        '<table id="weekly"><caption id="weekly-caption">Each week</caption>'
+        f'<thead><tr><th scope="col">Week</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
 
 

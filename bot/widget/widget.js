@@ -29,6 +29,14 @@
     return null;
   }
   function isHttp(href) { return /^https?:/i.test(href); }
+  /* An anonymous count for the charity (bot/channels/metrics.py): tenant and kind only, no conversation id.
+     sendBeacon queues it and returns at once, so it never delays leaving; failures are ignored. */
+  function count(kind, service) {
+    try {
+      navigator.sendBeacon(BASE + "/webhooks/metrics/count",
+        JSON.stringify(service ? { tenant: TENANT, kind: kind, service: service } : { tenant: TENANT, kind: kind }));
+    } catch (e) { /* never in the way */ }
+  }
 
   /* Colours: any tenant colour is accepted, but text is always readable (WCAG AA 4.5:1 or better). */
   function rgb(hex) {
@@ -359,11 +367,11 @@
       var box = el("div", { "class": "msg " + (m.from === "me" ? "me" : "bot") });
       box.appendChild(el("span", { "class": "sr" }, m.from === "me" ? "You said: " : (this.titleText.textContent + " said: ")));
       if (m.text) box.appendChild(document.createTextNode(m.text));
-      var links = (m.links || []).map(function (l) { return l && { title: l.title, href: safeUrl(l.url) }; })
+      var links = (m.links || []).map(function (l) { return l && { title: l.title, href: safeUrl(l.url), service: l.service }; })
         .filter(function (l) { return l && l.href; });
       if (links.length) {
         var list = el("ul", { "class": "links" });
-        links.forEach(function (l) { var li = el("li"); li.appendChild(self.link(l.href, l.title)); list.appendChild(li); });
+        links.forEach(function (l) { var li = el("li"); li.appendChild(self.link(l.href, l.title, l.service)); list.appendChild(li); });
         box.appendChild(list);
       }
       var choices = el("div", { "class": "choices", role: "group", "aria-label": "Choices" });
@@ -391,9 +399,10 @@
       return box;
     }
 
-    link(href, title) {
+    link(href, title, service) {
       var a = el("a", { href: href, rel: "noopener noreferrer" }, typeof title === "string" && title ? title : href);
       if (isHttp(href)) a.target = "_blank";
+      a.addEventListener("click", function () { count("link", typeof service === "string" ? service : ""); });
       return a;
     }
 
@@ -432,6 +441,7 @@
       if (id) {
         try { fetch(API + "/conversations/" + encodeURIComponent(id), { method: "DELETE", keepalive: true, credentials: "omit" }).catch(function () {}); } catch (e) { /* leaving anyway */ }
       }
+      count("quick_exit");
       location.replace(this.exitUrl());
     }
 
