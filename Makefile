@@ -17,7 +17,7 @@ NODE_MODULES := node_modules/.installed
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory audit clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory audit dashboard-token clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -31,6 +31,7 @@ help:
 	@echo "make check-links  check every URL in data/ (needs the internet; not part of CI)"
 	@echo "make purge-conversations  delete conversations idle for CONVERSATION_RETENTION_HOURS (the server also does it on its own)"
 	@echo "make audit   pip-audit both Python environments (needs the internet; not part of CI)"
+	@echo "make dashboard-token  a new figures-dashboard token for a charity, and the hash for its tenant file"
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 
@@ -110,6 +111,11 @@ load-directory: $(ACTIONS_VENV)/.installed
 # Rasa server does this itself every PURGE_INTERVAL_MINUTES; this is for cron, or to purge at once.
 purge-conversations: $(RASA_VENV)/.installed
 	$(ENV) $(RASA_PY) -W ignore::DeprecationWarning -m bot.retention
+
+# A new access token for a charity's figures dashboard (bot/channels/dashboard.py) and the SHA-256 line for
+# its file in data/tenants/. The token is printed once and stored nowhere.
+dashboard-token: $(RASA_VENV)/.installed
+	$(RASA_PY) -m bot.metrics.auth
 
 clean-results:
 	rm -rf results/junit results/stories results/screenshots
