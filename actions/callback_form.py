@@ -54,8 +54,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 
 
-def reset_events() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in SLOTS]
+def reset_events(tracker: Tracker) -> list[EventType]:
+    """Clears every answer the request still holds (only those set, to keep the history short)."""
+    return [SlotSet(slot, None) for slot in SLOTS if tracker.get_slot(slot) is not None]
 
 
 def find_phone(text: str) -> str | None:
@@ -295,7 +296,7 @@ class ActionCallbackOutcome(Action):
             dispatcher.utter_message(text=words["declined"], buttons=buttons)
         else:
             _helplines_message(dispatcher, tracker, words["not_available"])
-        return reset_events()
+        return reset_events(tracker)
 
 
 class ActionCallbackCancelled(Action):
@@ -305,7 +306,7 @@ class ActionCallbackCancelled(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         words = wording()
         dispatcher.utter_message(text=words["cancelled"], buttons=[words["buttons"]["carry_on"], words["buttons"]["delete"]])
-        return reset_events()
+        return reset_events(tracker)
 
 
 class ActionResetCallback(Action):
@@ -315,4 +316,4 @@ class ActionResetCallback(Action):
         return "action_reset_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return reset_events()
+        return reset_events(tracker)

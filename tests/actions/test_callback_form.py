@@ -204,6 +204,8 @@ async def test_outcome_sent_confirms_and_clears_every_callback_slot(tenants: Pat
     [message], events = await said_by(ActionCallbackOutcome(), "charity-a", **ANSWERED, callback_contact="sent")
     assert message["text"] == "Done. I've sent your request to Team callback. They'll get in touch at the times you chose. I haven't kept your details."
     assert {e["name"]: e["value"] for e in events} == {slot: None for slot in callback_form.SLOTS}
+    _, nothing_to_clear = await said_by(ActionCallbackOutcome(), "default")
+    assert nothing_to_clear == []
 
 
 async def test_outcome_failed_is_kind_and_gives_helplines(tenants: Path) -> None:
@@ -227,4 +229,4 @@ async def test_outcome_declined_and_not_available(tenants: Path) -> None:
 async def test_cancel_says_nothing_was_sent_and_clears(tenants: Path) -> None:
     [message], events = await said_by(ActionCallbackCancelled(), "charity-a", **ANSWERED)
     assert message["text"] == "OK, I've stopped. Nothing has been sent and nothing is kept."
-    assert all(e["value"] is None for e in events) and len(events) == len(callback_form.SLOTS)
+    assert {e["name"]: e["value"] for e in events} == {slot: None for slot in ANSWERED}
