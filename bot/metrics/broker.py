@@ -32,8 +32,8 @@ def tenant_ids() -> list:
 
 class MetricsEventBroker(EventBroker):
     def __init__(self, counter: Optional[EventCounter] = None, recorder: Optional[Recorder] = None) -> None:
-        self.counter = counter or EventCounter(tenant_ids())
-        self.recorder = recorder or shared_recorder()
+        self.counter = counter if counter is not None else EventCounter(tenant_ids())
+        self.recorder = recorder if recorder is not None else shared_recorder()
 
     @classmethod
     async def from_endpoint_config(
