@@ -34,6 +34,18 @@ COUNTS_PER_MINUTE = 60
 KINDS = {"quick_exit": "quick_exit", "link": "link_clicked"}
 
 
+def client_address(request: Request) -> str:
+    """Who sent the request, for rate limits only (never stored or logged). Behind a reverse proxy on this
+    machine (docs/deploy/nginx.conf) every request comes from 127.0.0.1, so the address the proxy
+    appended to X-Forwarded-For is used; from anywhere else that header could be forged and is ignored."""
+    peer = request.ip or ""
+    if peer in ("127.0.0.1", "::1"):
+        forwarded = [part.strip() for part in (request.headers.get("x-forwarded-for") or "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1][:64]
+    return peer
+
+
 class MetricsInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -51,7 +63,7 @@ class MetricsInput(InputChannel):
 
     def increment(self, request: Request) -> Optional[Increment] | int:
         """The count a request adds, or the status code refusing it."""
-        if not self.limiter.allow(request.remote_addr or request.ip or "?"):
+        if not self.limiter.allow(client_address(request)):
             return 429
         body = request.body or b""
         if len(body) > MAX_BODY_BYTES:
