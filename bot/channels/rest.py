@@ -40,7 +40,7 @@ _SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 UNREADABLE = 'Send a JSON object: {"sender": "<id>", "message": "<text>"}.'
 WRONG_TYPE = "Send the message as JSON (Content-Type: application/json)."
-BAD_SENDER = "The sender must be 1 to 128 letters, digits or . _ : @ -"
+BAD_SENDER = "The sender must be 1 to 128 characters: letters, digits, dots, dashes, underscores, colons or @."
 EMPTY = "Please type a message before sending."
 TOO_LONG = "That message is too long. Could you send it in shorter parts?"
 

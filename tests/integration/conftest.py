@@ -79,6 +79,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_MAX_MESSAGE_CHARS": "2000",
         "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
+        # Replies wait longer than the default 10 s for the action server here: tests/integration/
+        # test_concurrency.py loads a shared 2-core machine, and speed is measured by `make bench`, not
+        # by tests. The deadline itself is tested in test_resilience.py.
+        "REPLY_DEADLINE_SECONDS": "120",
         # Anonymous figures (tests/integration/test_figures.py): a throwaway database, written often.
         "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
         "METRICS_FLUSH_SECONDS": "0.2",
