@@ -119,3 +119,16 @@ def test_another_tenant_never_reaches_this_charitys_webhook(bot: Bot, receiver: 
     assert "Sorry, asking for a call back isn't possible here." in refused and "Samaritans" in refused
     chat.say(PHONE)
     assert receiver.received == []
+
+
+def test_a_crisis_during_the_call_back_questions_comes_first_and_stops_them(bot: Bot, receiver: CallbackReceiver) -> None:
+    chat = WidgetChat(bot, "example-charity")
+    chat.say("/request_callback")
+    chat.say("/affirm")
+    chat.say('/inform{"callback_method": "text_message"}')
+    crisis = chat.say("/crisis")
+    assert "call 999 now" in text_of(crisis)
+    assert "/carry_on" in payloads(crisis)
+    # The questions stopped: a number typed now is not taken as an answer, and nothing is sent.
+    chat.say(PHONE)
+    assert receiver.received == []
