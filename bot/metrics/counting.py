@@ -100,7 +100,9 @@ class EventCounter:
             if conversation.tenant is None or tenant is not None:
                 conversation.tenant = tenant or DEFAULT_TENANT
         elif kind == "session_started":
-            found.append(("conversations_started", ALL, False))
+            # Once per conversation id: "Start again", or coming back after a session expired, is the
+            # same conversation continuing, not a new person.
+            found.append(("conversations_started", ALL, True))
         elif kind == "slot":
             found.extend(self._slot_counts(event.get("name"), event.get("value")))
         elif kind == "action":

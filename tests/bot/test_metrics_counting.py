@@ -41,6 +41,9 @@ def test_a_widget_conversation_counts_under_its_tenant_once_the_first_message_na
     c = counter()
     assert run(c, session_start(WIDGET_ID)) == []  # tenant not known yet: waits, in memory
     assert run(c, [user(WIDGET_ID, "/greet")]) == [Increment("example-charity", DAY, "conversations_started", ALL)]
+    # "Start again" (a restart, then a new session) is the same conversation carrying on.
+    restarted = [{"sender_id": WIDGET_ID, "event": "restart"}, *session_start(WIDGET_ID), user(WIDGET_ID, "hi")]
+    assert run(c, restarted) == []
 
 
 def test_rest_traffic_counts_under_the_default_tenant_even_if_it_claims_another() -> None:
