@@ -43,7 +43,8 @@ def test_every_phone_number_in_a_response_is_a_recorded_service_number() -> None
     assert stated <= recorded, f"numbers not in data/services/core.yml: {stated - recorded}"
 
 
-@pytest.mark.parametrize("name", ["Samaritans", "Childline", "Revenge Porn Helpline", "NSPCC Helpline"])
+# (The NSPCC Helpline is named by the action server, from data/services, when a supporter asks for a person.)
+@pytest.mark.parametrize("name", ["Samaritans", "Childline", "Revenge Porn Helpline"])
 def test_services_named_in_responses_are_recorded(name: str) -> None:
     assert any(name in text for text in response_texts())
     assert name in {service["name"] for service in services()}
