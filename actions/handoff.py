@@ -145,10 +145,16 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
         if handoff.route == "webchat" and handoff.web_chat_url:
             links.append({"title": f"Chat with {handoff.name}", "url": handoff.web_chat_url})
     else:
-        if handoff is not None and decision.opening is not None and decision.opening.known and handoff.route != "callback":
-            opens = decision.opening.next_opens
-            when = describe(decision.opening, now).removeprefix("Closed now: opens ") if opens else ""
-            text.append(words["closed_now"].format(name=handoff.name, next=words["closed_next"].format(when=when) if when else ""))
+        if handoff is not None and decision.opening is not None and handoff.route != "callback":
+            if decision.opening.known:
+                opens = decision.opening.next_opens
+                when = describe(decision.opening, now).removeprefix("Closed now: opens ") if opens else ""
+                text.append(words["closed_now"].format(name=handoff.name, next=words["closed_next"].format(when=when) if when else ""))
+            else:
+                # Hours not set in a way the bot can check: never "open now", but the person may try.
+                contact = handoff.phone if handoff.route == "phone" else handoff.web_chat_url
+                hours = words["hours_said"].format(hours=handoff.hours) if handoff.hours else ""
+                text.append(words["hours_unknown"].format(name=handoff.name, contact=contact, hours=hours))
         text.append(words["helplines_heading"])
         text += helplines
         links += helpline_links

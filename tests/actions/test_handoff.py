@@ -105,6 +105,17 @@ async def test_closed_callback_service_still_offers_a_call_back_later(tenants: P
 
 
 @pytest.mark.asyncio
+async def test_hours_the_bot_cannot_check_are_never_called_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tenant_file(tmp_path, "unknown-hours", handoff("phone", opening_hours=None))
+    monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
+    message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "unknown-hours")
+    text = message["text"]
+    assert "open now" not in text.split("\n")[1].lower()
+    assert "You can also try Team phone: 029 2018 0999. Their hours: Monday to Friday, 9am to 5pm." in text
+    assert "Revenge Porn Helpline (adults): 0345 6000 459. Open now." in text
+
+
+@pytest.mark.asyncio
 async def test_bank_holiday_counts_as_closed(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     message = await talk_to_person(CHRISTMAS_DAY, monkeypatch, "by-phone")
     assert "Team phone is closed right now." in message["text"]
