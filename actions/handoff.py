@@ -81,8 +81,9 @@ def decide(
     # A callback route without a configured secret cannot hand over: helplines instead.
     route_works = handoff.route != "callback" or can_call_back
     handoff_open = opening.open_now and route_works
-    # Young people: Childline stays in, first, even when the charity is open.
-    if handoff_open:
+    # Handed over by phone or web chat: only Childline stays, first, for young people. A call back is not
+    # straight away, so with it the person still sees who they can talk to now.
+    if handoff_open and handoff.route != "callback":
         lines = ("childline",) if young_person else ()
     return Decision(handoff, opening, handoff_open, can_call_back, lines, danger)
 
@@ -133,7 +134,7 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
     text.append(content.for_role(words["intro"], role))
     handoff = decision.handoff
     helplines, helpline_links = helpline_lines(decision.helplines, now) if decision.helplines else ([], [])
-    if decision.handoff_open and handoff is not None:
+    if decision.handoff_open and handoff is not None and handoff.route != "callback":
         # Childline (young people) comes before the charity's own route.
         text += helplines
         links += helpline_links
@@ -159,7 +160,8 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
         text += helplines
         links += helpline_links
         if decision.offer_callback and handoff is not None:
-            text.append(words["callback_later"].format(name=handoff.name))
+            offer = words["open_now"]["callback"] if decision.handoff_open else words["callback_later"]
+            text.append(offer.format(name=handoff.name))
     if not decision.danger_first:
         text.append(words["danger"])
     buttons = ([words["buttons"]["callback"]] if decision.offer_callback else []) + [

@@ -80,6 +80,8 @@ async def test_open_callback_route_offers_the_callback_as_a_choice(tenants: Path
     message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "by-callback")
     assert "Team callback can call you back, at a time that is safe for you. Only if you want to." in message["text"]
     assert payloads(message)[0] == "/request_callback"
+    # A call back is not straight away: the lines open now are there too.
+    assert "Revenge Porn Helpline (adults): 0345 6000 459. Open now." in message["text"]
 
 
 @pytest.mark.asyncio
