@@ -153,7 +153,8 @@ class ValidateCallbackForm(FormValidationAction):
         intent = _intent(tracker)
         if intent in DECLINE_INTENTS:
             return {"callback_consent": "no"}
-        if intent in ("affirm", "deny"):
+        if intent in ("affirm", "deny", "dont_know"):
+            # Not sure whether a message is safe: then it is not.
             return {"callback_message_ok": "yes" if intent == "affirm" else "no"}
         return self._again(dispatcher, "callback_message_ok")
 

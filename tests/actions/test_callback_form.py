@@ -158,6 +158,13 @@ async def test_interruptions_extract_nothing_so_the_rules_answer(tenants: Path, 
     assert receiver.requests == []
 
 
+@pytest.mark.parametrize(("intent", "stored"), [("affirm", "yes"), ("deny", "no"), ("dont_know", "no")])
+async def test_a_message_is_left_only_if_the_person_says_it_is_safe(tenants: Path, receiver: Receiver, intent: str, stored: str) -> None:
+    slots = {k: v for k, v in ANSWERED.items() if k != "callback_message_ok"}
+    set_, _ = await answer("charity-a", "callback_message_ok", slots, intent=intent)
+    assert set_ == {"callback_message_ok": stored}
+
+
 async def test_an_answer_that_is_not_a_choice_is_asked_again(tenants: Path, receiver: Receiver) -> None:
     set_, said = await answer("charity-a", "callback_method", {"callback_consent": "yes"}, text="hmm")
     assert set_ == {"callback_method": None}
