@@ -8,7 +8,9 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -114,7 +116,15 @@ async def test_gives_up_after_three_attempts() -> None:
     receiver, sleeps = Receiver(500, 502, 504, 200), Sleeps()
     assert not await deliver(CHARITY_A, REQUEST, transport=receiver.transport, sleep=sleeps)
     assert len(receiver.requests) == callback.ATTEMPTS == 3
-    assert sleeps.waits == [0.5, 1.0]
+    assert sleeps.waits == [0.25, 0.5]
+
+
+def test_the_worst_case_fits_well_inside_the_channels_reply_deadline() -> None:
+    # The person is waiting: every try and every wait must end before the widget gives up on the turn.
+    settings = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    deadline = float(re.search(r"^REPLY_DEADLINE_SECONDS=(\S+)$", settings, re.M).group(1))
+    assert callback.worst_case_seconds() == 6.75
+    assert callback.worst_case_seconds() <= deadline - 3
 
 
 async def test_a_4xx_is_not_retried() -> None:
