@@ -39,7 +39,12 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.slots import CategoricalSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import action_validation
+
 logger = logging.getLogger(__name__)
+
+# Every endpoints file loads this module in the Rasa server: the place to make custom action calls cheap.
+action_validation.install()
 
 ROOT = Path(__file__).resolve().parents[1]
 CANONICAL_SLOT_VALUES = ROOT / "data" / "privacy" / "canonical_slot_values.yml"
