@@ -1,5 +1,5 @@
 """A charity's callback webhook, for the integration tests: a real HTTP server on a free local port,
-in a thread, that records every request (headers and body) and answers 200."""
+in a thread, that records every request (headers and body) and answers 200 (or `status`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class Received:
 class CallbackReceiver:
     server: ThreadingHTTPServer
     received: list[Received] = field(default_factory=list)
+    status: int = 200  # what it answers: a test may make the charity's system "down" (5xx)
 
     @classmethod
     def start(cls) -> "CallbackReceiver":
@@ -33,7 +34,7 @@ class CallbackReceiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.received.append(Received(self.path, dict(self.headers), self.rfile.read(length)))
-                self.send_response(200)
+                self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

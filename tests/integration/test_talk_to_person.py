@@ -10,6 +10,7 @@ import hmac
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -46,9 +47,11 @@ def payloads(messages: list[dict]) -> list[str]:
 
 
 @pytest.fixture
-def receiver(callback_receiver: CallbackReceiver) -> CallbackReceiver:
+def receiver(callback_receiver: CallbackReceiver) -> Iterator[CallbackReceiver]:
     callback_receiver.received.clear()
-    return callback_receiver
+    callback_receiver.status = 200
+    yield callback_receiver
+    callback_receiver.status = 200
 
 
 def test_talk_to_a_person_then_a_signed_callback_request_and_nothing_kept(bot: Bot, receiver: CallbackReceiver) -> None:
@@ -132,3 +135,15 @@ def test_a_crisis_during_the_call_back_questions_comes_first_and_stops_them(bot:
     # The questions stopped: a number typed now is not taken as an answer, and nothing is sent.
     chat.say(PHONE)
     assert receiver.received == []
+
+
+def test_when_the_charitys_system_is_down_the_person_is_told_kindly_with_helplines(bot: Bot, receiver: CallbackReceiver) -> None:
+    receiver.status = 503
+    chat = WidgetChat(bot, "example-charity")
+    for message in ("/request_callback", "/affirm", '/inform{"callback_method": "email"}', "/inform{\"callback_time\": \"any_time\"}", "/affirm"):
+        chat.say(message)
+    failed = text_of(chat.say("sam.jones@example.com"))
+    assert "I'm sorry, I couldn't send your request to Example Support Charity's support team (EXAMPLE) just now." in failed
+    assert "Nothing has been kept." in failed and "Samaritans: 116 123" in failed and "call 999" in failed
+    assert len(receiver.received) == 3  # tried three times
+    assert {json.loads(r.body)["contact"] for r in receiver.received} == {"sam.jones@example.com"}
