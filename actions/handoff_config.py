@@ -24,7 +24,7 @@ from actions.opening_hours import DAYS
 
 ROUTES = ("phone", "webchat", "callback")
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-_SPAN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+_SPAN = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d$")
 _FIELDS = {"name", "route", "phone", "web_chat_url", "hours", "opening_hours", "callback"}
 _LOOPBACK_NAMES = ("localhost",)
 
@@ -105,8 +105,8 @@ def _opening_hours(value: Any, where: str) -> dict[str, Any] | None:
     if not isinstance(weekly, dict) or set(weekly) - set(DAYS):
         raise HandoffError(f"{where}: 'opening_hours.weekly' must map {', '.join(DAYS)} to spans like \"09:00-17:00\"")
     for day, spans in weekly.items():
-        if not isinstance(spans, list) or not all(isinstance(s, str) and _SPAN.match(s) for s in spans):
-            raise HandoffError(f"{where}: opening hours for '{day}' must be a list like [\"09:00-17:00\"]")
+        if not isinstance(spans, list) or not all(isinstance(s, str) and _SPAN.match(s) and s[:5] < s[6:] for s in spans):
+            raise HandoffError(f"{where}: opening hours for '{day}' must be a list like [\"09:00-17:00\"] (opening before closing)")
     if value.get("bank_holidays") not in (None, "closed"):
         raise HandoffError(f"{where}: 'opening_hours.bank_holidays' can only be 'closed'")
     return value

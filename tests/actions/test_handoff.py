@@ -202,6 +202,8 @@ def test_the_repositorys_tenants_have_valid_handoffs(monkeypatch: pytest.MonkeyP
         ({"callback": {"webhook_url": "https://user:pw@hooks.example.org/x"}}, "with a host"),
         ({"callback": {"webhook_url": "https://x.org", "secret": "s3cret"}}, "exactly 'webhook_url'"),
         ({"opening_hours": {"weekly": {"mon": ["9-5"]}}}, "opening hours for 'mon'"),
+        ({"opening_hours": {"weekly": {"tue": ["17:00-09:00"]}}}, "opening hours for 'tue'"),
+        ({"opening_hours": {"weekly": {"wed": ["09:00-24:00"]}}}, "opening hours for 'wed'"),
         ({"opening_hours": {"weekly": {"someday": ["09:00-17:00"]}}}, "'opening_hours.weekly'"),
         ({"secret": "s3cret"}, "unknown fields ['secret']"),
         ({"name": ""}, "'name' must be non-empty text"),
