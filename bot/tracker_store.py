@@ -238,10 +238,13 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
                 logger.warning("Could not count an erasure (%s).", type(error).__name__)
         return deleted
 
-    def _erase_requested(self, tracker: DialogueStateTracker) -> bool:
-        with self.session_scope() as session:
-            unsaved = list(self._additional_events(session, tracker))
-        return any(isinstance(event, ActionExecuted) and event.action_name == ERASE_MARKER_ACTION for event in unsaved)
+    @staticmethod
+    def _erase_requested(tracker: DialogueStateTracker) -> bool:
+        # The marker is never stored (its conversation is erased instead), so if the tracker holds it,
+        # it came in this turn: no need to ask the database which events are new (faster on every save).
+        return any(
+            isinstance(event, ActionExecuted) and event.action_name == ERASE_MARKER_ACTION for event in tracker.events
+        )
 
     # ---- retention -----------------------------------------------------------------------------
 
