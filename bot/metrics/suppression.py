@@ -44,7 +44,7 @@ class Week:
 
     @property
     def long_label(self) -> str:
-        return f"{self.start.strftime('%-d %b %Y')} to {self.end.strftime('%-d %b %Y')}"
+        return f"{self.start.strftime('%-d %b')} to {self.end.strftime('%-d %b %Y')}"
 
 
 def complete_weeks(today: dt.date, count: int) -> List[Week]:
