@@ -12,12 +12,13 @@ ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
 # Loads .env over .env.example for every recipe line that needs settings.
 ENV          := source scripts/env.sh &&
 MODEL        := models/reclaim.tar.gz
+CV_REPORT    := results/cv/intent_report.json
 # axe-core for the browser tests' accessibility scans, pinned in package-lock.json.
 NODE_MODULES := node_modules/.installed
 # What the model is trained from: a change to any of these retrains it.
 TRAINING_INPUTS := config.yml $(shell find bot/domain bot/components data/nlu data/rules data/stories data/safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory audit dashboard-token clean
+.PHONY: help install run chat train validate test clean-results test-unit test-stories test-e2e test-browser nlu-cv record-stories law-review check-links load-directory audit dashboard-token clean bench
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -31,6 +32,7 @@ help:
 	@echo "make check-links  check every URL in data/ (needs the internet; not part of CI)"
 	@echo "make purge-conversations  delete conversations idle for CONVERSATION_RETENTION_HOURS (the server also does it on its own)"
 	@echo "make audit   pip-audit both Python environments (needs the internet; not part of CI)"
+	@echo "make bench   speed, capacity and memory on this machine vs the stock bot (about 10 minutes; not part of CI)"
 	@echo "make dashboard-token  a new figures-dashboard token for a charity, and the hash for its tenant file"
 
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
@@ -119,6 +121,16 @@ dashboard-token: $(RASA_VENV)/.installed
 
 clean-results:
 	rm -rf results/junit results/stories results/screenshots
+
+# Speed, capacity and memory on this machine, against the stock `rasa init` bot: bench/README.md. Trains its
+# own model from a cold cache and starts its own servers on free ports (PostgreSQL and Redis must be running).
+# Writes bench/results.json and bench/results.png. ARGS, e.g. ARGS="--seconds 10 --levels 1,10".
+bench: install $(CV_REPORT)
+	$(ENV) $(RASA_PY) -W ignore bench/run.py $(ARGS)
+
+# The NLU cross-validation report the benchmark quotes, redone when the NLU data or config change.
+$(CV_REPORT): config.yml $(shell find data/nlu bot/components -type f 2>/dev/null) $(RASA_VENV)/.installed
+	$(MAKE) nlu-cv
 
 nlu-cv: $(RASA_VENV)/.installed
 	$(ENV) $(RASA) test nlu --cross-validation --folds 5 --runs 1 --config config.yml \
