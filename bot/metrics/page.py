@@ -33,7 +33,7 @@ button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px #929191}
 nav ul{list-style:none;padding:0;display:flex;gap:24px;flex-wrap:wrap}nav a[aria-current]{font-weight:700;color:#0b0c0c}
 table{border-collapse:collapse;width:100%;margin:12px 0 24px}caption{text-align:left;font-weight:700;margin-bottom:8px}
 th,td{text-align:left;padding:8px 12px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}td.n,th.n{text-align:right}
-.scroll{overflow-x:auto;max-width:100%}th,td{overflow-wrap:break-word}td.n{white-space:nowrap}th[scope=row]{min-width:9em}
+.scroll{overflow-x:auto;max-width:100%}th,td{overflow-wrap:break-word}#weekly th[scope=row]{min-width:9em}#weekly td.n{white-space:nowrap}
 svg.chart{width:100%;height:auto;max-width:640px;display:block}
 .actions{display:flex;gap:16px;flex-wrap:wrap;align-items:center}.actions form{margin:0}.actions button{margin-top:0}
 """
