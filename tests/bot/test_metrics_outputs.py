@@ -118,3 +118,16 @@ def test_the_recorder_keeps_counts_when_the_database_fails(tmp_path) -> None:
     recorder._store = MetricsStore(f"sqlite:///{tmp_path / 'm.db'}")
     assert recorder.flush() == 1
     assert recorder.store.daily("t", inc.day, inc.day) == {("quick_exit", ALL, inc.day): 2}
+
+
+def test_the_page_escapes_names_and_gives_every_chart_a_table() -> None:
+    from bot.metrics.page import figures_page, sign_in_page
+
+    html = figures_page('<script>alert(1)</script> Charity', weekly_figures("t", daily(), WEEKS), 4)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count('role="img"') == 2  # conversations each week, and nations
+    assert '<table id="weekly">' in html and "Nations: totals" in html
+    assert '<td class="n">at least 12</td>' in html  # conversations started: 7 + 5 shown, 3 hidden
+    assert "<script" not in html.replace("&lt;script", "") and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    form = sign_in_page("Wrong.", tenant_id='"><b>x')
+    assert 'role="alert"' in form and "<b>x" not in form and 'method="post"' in form
