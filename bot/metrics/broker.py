@@ -40,6 +40,10 @@ class MetricsEventBroker(EventBroker):
         cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
     ) -> "MetricsEventBroker":
         broker = cls()
+        try:
+            broker.recorder.store  # noqa: B018 - creates the table now, so the dashboard works from the start
+        except Exception as error:  # noqa: BLE001 - a database down at start must not stop the bot
+            logger.warning("Metrics: the figures database is not reachable yet (%s); will retry.", type(error).__name__)
         logger.info("Metrics: counting anonymous figures for %d tenant(s).", len(broker.counter.tenants))
         return broker
 

@@ -70,7 +70,6 @@ def sign_in(page, bot: Bot) -> None:  # noqa: F811
 
 def test_a_charity_signs_in_sees_charts_and_downloads_its_figures(browser, bot: Bot):  # noqa: F811
     day = last_week_day()
-    wait_for(bot, "default", {}, {})
     seed(bot, "default", "conversations_started", "all", 23, day)
     seed(bot, "default", "nation", "scotland", 8, day)
     seed(bot, "default", "nation", "england", 2, day)

@@ -137,9 +137,7 @@ def last_week_day() -> dt.date:
 
 @pytest.fixture
 def seeded(bot: Bot) -> dt.date:
-    day = last_week_day()
-    # Make sure the table exists (the servers create it on start).
-    wait_for(bot, "default", {}, {})
+    day = last_week_day()  # the Rasa server created the table when it started
     seed(bot, "default", "situation", "fake_images", 11, day)
     seed(bot, "example-charity", "situation", "cyberflashing", 17, day)
     seed(bot, "example-charity", "nation", "wales", 3, day)
