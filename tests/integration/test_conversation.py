@@ -162,5 +162,9 @@ def test_is_this_illegal_in_scotland_midway_then_tell_me_more(bot: Bot) -> None:
     detail = chat.say_text(more[0]["payload"])
     assert "What has to be shown" in detail and "5 years in prison" in detail
 
+    # An id shaped like ours but unknown: the action says so.
+    unknown = chat.say_text('/offence_detail{"offence_id": "no_such_law"}')
+    assert "don't have details of that law" in unknown
+    # Not even shaped like one: the channel reads it as plain words (bot/channels/payloads.py).
     forged = chat.say_text('/offence_detail{"offence_id": "<script>alert(1)</script>"}')
-    assert "don't have details of that law" in forged
+    assert "What has to be shown" not in forged and "<script>" not in forged
