@@ -89,7 +89,7 @@ test: clean-results validate test-unit test-stories test-e2e test-browser
 	@$(ACTIONS_PY) scripts/test_summary.py results
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
-record-stories: $(RASA_VENV)/.installed
+record-stories: install $(MODEL)
 	$(ENV) $(RASA_PY) scripts/record_stories.py
 
 # Law and numbers change: list what has not been checked for six months.
