@@ -159,3 +159,24 @@ async def test_neither_the_contact_nor_the_body_is_logged(caplog: pytest.LogCapt
     logged = caplog.text
     assert "charity-a" in logged  # the logs say what happened...
     assert CONTACT not in logged and "900123" not in logged and "weekday_evening" not in logged  # ...never to whom
+
+
+async def test_a_tenant_gets_at_most_its_hourly_limit_of_requests() -> None:
+    """Someone scripting the widget cannot flood a charity's callback team."""
+    now = [0.0]
+    limit = callback.HourlyLimit(limit=2, clock=lambda: now[0])
+    receiver = Receiver(200)
+    sent = [await deliver(CHARITY_A, REQUEST, transport=receiver.transport, sleep=Sleeps(), limit=limit)
+            for _ in range(3)]
+    assert sent == [True, True, False] and len(receiver.requests) == 2
+    # Another charity has its own allowance, and an hour later the first has its allowance back.
+    assert await deliver(CHARITY_B, REQUEST, transport=receiver.transport, sleep=Sleeps(), limit=limit)
+    now[0] = 3600.0
+    assert await deliver(CHARITY_A, REQUEST, transport=receiver.transport, sleep=Sleeps(), limit=limit)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "lots"])
+def test_a_nonsense_callback_limit_stops_start_up(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CALLBACK_LIMIT_PER_HOUR", value)
+    with pytest.raises(ValueError):
+        callback.HourlyLimit()

@@ -89,7 +89,9 @@ def test_widget_channel_fuzz(bot: Bot) -> None:
     widget = Widget(bot)
     # A few conversations, so the per-conversation rate limit (30 a minute) is not all that is tested.
     conversations = [widget.new_id() for _ in range(4)]
-    forged = ["forged", conversations[0][:-1] + "A", "default." + "0" * 32 + "." + "A" * 43, "%00", "a" * 500]
+    genuine = conversations[0]
+    tampered = genuine[:-1] + ("B" if genuine.endswith("A") else "A")  # always differs from the genuine id
+    forged = ["forged", tampered, "default." + "0" * 32 + "." + "A" * 43, "%00", "a" * 500]
     sent = {"count": 0}
 
     @FUZZ
