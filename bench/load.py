@@ -1,7 +1,8 @@
 """The load: simulated people walking real conversations, over HTTP, as fast as the servers answer.
 
 Each simulated person holds one conversation at a time, sends a message, waits for the whole answer,
-and sends the next (no thinking time: the hardest case). Requests are spread round-robin over the
+and sends the next: at once (no pause: the hardest case), or after a pause for reading and typing
+(`think_seconds` on average, 0.5-1.5 times that, at random). Requests are spread round-robin over the
 servers given, message by message, as a load balancer without sticky sessions would.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import statistics
 import time
 import uuid
@@ -101,13 +103,16 @@ def _texts(payload: Any) -> str:
 
 
 class Driver:
-    def __init__(self, base_urls: Sequence[str], flows: Sequence[Flow]) -> None:
+    def __init__(self, base_urls: Sequence[str], flows: Sequence[Flow], think_seconds: float = 0.0) -> None:
+        self.think_seconds = think_seconds
         self.servers: Iterator[str] = itertools.cycle(base_urls)
         self.flows = itertools.cycle(flows)
         self.deadline = float("inf")  # no new message after this; a conversation under way is left there
 
     async def _post(self, session: aiohttp.ClientSession, path: str, body: Dict[str, Any], expect: str,
                     status: int, result: LevelResult, record: bool) -> Optional[Any]:
+        if record and self.think_seconds:
+            await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
         url = next(self.servers) + path
         started = time.perf_counter()
         try:
@@ -168,5 +173,6 @@ class Driver:
         return result
 
 
-def drive(base_urls: Sequence[str], flows: Sequence[Flow], concurrency: int, seconds: float) -> LevelResult:
-    return asyncio.run(Driver(base_urls, flows).run(concurrency, seconds))
+def drive(base_urls: Sequence[str], flows: Sequence[Flow], concurrency: int, seconds: float,
+          think_seconds: float = 0.0) -> LevelResult:
+    return asyncio.run(Driver(base_urls, flows, think_seconds).run(concurrency, seconds))

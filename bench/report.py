@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 COLUMNS = [
-    ("target", "target", 22), ("concurrency", "conc", 5), ("requests", "reqs", 6), ("errors", "errors", 6),
+    ("target", "target", 34), ("concurrency", "conc", 5), ("requests", "reqs", 6), ("errors", "errors", 6),
     ("wrong_answers", "wrong", 5), ("p50_ms", "p50 ms", 8), ("p95_ms", "p95 ms", 8), ("p99_ms", "p99 ms", 8),
     ("throughput_rps", "msg/s", 7),
 ]

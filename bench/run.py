@@ -117,11 +117,15 @@ class SharedStores:
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
-def run_levels(target: str, urls: List[str], flows: Any, levels: List[int], seconds: float) -> List[Dict[str, Any]]:
+def run_levels(target: str, urls: List[str], flows: Any, levels: List[int], seconds: float,
+               think: float = 0.0) -> List[Dict[str, Any]]:
     runs = []
+    if think:
+        target = f"{target}, {think:g} s pauses"
     for level in levels:
-        summary = drive(urls, flows, level, seconds).summary()
+        summary = drive(urls, flows, level, seconds, think).summary()
         summary["target"] = target
+        summary["think_seconds"] = think
         runs.append(summary)
         print(f"  {target} at {level}: p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
               f"{summary['throughput_rps']} msg/s, {summary['errors']} errors", flush=True)
@@ -142,11 +146,13 @@ def judge(results: Dict[str, Any]) -> List[Dict[str, Any]]:
         ratio = ours["p50_ms"] / stock["p50_ms"]
         add("single conversation p50 vs stock bot", f"{ours['p50_ms']} ms vs {stock['p50_ms']} ms = {ratio:.2f}x",
             "<= 1.3x", ratio <= 1.3)
-    ten = run("reclaim, 1 server", 10)
-    if ten:
-        add("p95 at 10 concurrent conversations", f"{ten['p95_ms']} ms", "< 200 ms",
-            ten["p95_ms"] is not None and ten["p95_ms"] < 200)
-    for target in ("reclaim, 1 server", "reclaim, 2 servers"):
+    paced = f"reclaim, 1 server, {results['think_seconds']:g} s pauses"
+    for target in ("reclaim, 1 server", paced):
+        ten = run(target, 10)
+        if ten:
+            add(f"p95 at 10 concurrent conversations ({target})", f"{ten['p95_ms']} ms", "< 200 ms",
+                ten["p95_ms"] is not None and ten["p95_ms"] < 200)
+    for target in ("reclaim, 1 server", paced, "reclaim, 2 servers"):
         fifty = run(target, 50)
         if fifty:
             add(f"errors at 50 concurrent conversations ({target})",
@@ -171,6 +177,9 @@ def main() -> int:
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--two-server-levels", default="10,50")
     parser.add_argument("--seconds", type=float, default=20, help="measured time per level")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="average pause between a person's messages in the paced runs (seconds)")
+    parser.add_argument("--paced-levels", default="10,50", help="levels also run with pauses ('' for none)")
     parser.add_argument("--model", type=Path, help="serve this model instead of training one (no training time)")
     parser.add_argument("--skip-stock", action="store_true", help="no stock-bot baseline")
     parser.add_argument("--nlu-cv", action="store_true", help="run make nlu-cv first (several minutes)")
@@ -179,12 +188,13 @@ def main() -> int:
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
     two_levels = [int(level) for level in args.two_server_levels.split(",") if level]
+    paced_levels = [int(level) for level in args.paced_levels.split(",") if level]
 
     workdir = Path(tempfile.mkdtemp(prefix="reclaim-bench-"))
     fleet = Fleet(workdir)
     results: Dict[str, Any] = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "seconds_per_level": args.seconds, "runs": [], "peak_memory_mb": {},
+        "seconds_per_level": args.seconds, "think_seconds": args.think, "runs": [], "peak_memory_mb": {},
         "training_seconds": None, "stock_training_seconds": None,
     }
     stores: Optional[SharedStores] = None
@@ -206,6 +216,8 @@ def main() -> int:
                                 credentials=stock_dir / "credentials.yml")
             server.wait_until_up()
             results["runs"] += run_levels("stock rasa init", [server.url], STOCK_FLOWS, levels, args.seconds)
+            results["runs"] += run_levels("stock rasa init", [server.url], STOCK_FLOWS, paced_levels, args.seconds,
+                                          args.think)
             results["peak_memory_mb"]["stock Rasa server"] = round(server.peak_memory_mb(), 1)
             fleet.stop(server)
 
@@ -222,6 +234,8 @@ def main() -> int:
         first.wait_until_up()
         print("Our bot, one Rasa server (PostgreSQL + Redis) ...", flush=True)
         results["runs"] += run_levels("reclaim, 1 server", [first.url], RECLAIM_FLOWS, levels, args.seconds)
+        results["runs"] += run_levels("reclaim, 1 server", [first.url], RECLAIM_FLOWS, paced_levels, args.seconds,
+                                      args.think)
         results["peak_memory_mb"]["reclaim Rasa server 1 (1 server)"] = round(first.peak_memory_mb(), 1)
         if two_levels:
             second = fleet.rasa("rasa-2", model, production, env, credentials=credentials)
