@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.mock_server import Servers
+# The real Rasa and action servers, started once for the whole browser session (tests/integration).
+from tests.integration.conftest import bot, callback_receiver  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, _missing, _require, axe_scan, new_page, screenshot
 from tests.browser.mock_server import PagesHandler
-from tests.integration.conftest import bot  # noqa: F401 (the session fixture starting both real servers)
 from tests.integration.servers import Bot
 
 W = "reclaim-chat"
