@@ -5,7 +5,8 @@ anyone with curl) could type `/inform{"age_band": "18_plus", "danger": "x"}` and
 A payload is honoured only if it could have come from one of our buttons:
 
 - the intent is one of ours (bot/domain/intents.yml), not one of Rasa's built-in ones;
-- every entity is declared in the domain, and its value is a plain string that is a canonical value
+- at most one entity, as on every button: several at once would answer several questions in one go;
+- the entity is declared in the domain, and its value is a plain string that is a canonical value
   (data/privacy/canonical_slot_values.yml) of a slot filled from that entity; an entity that fills no
   slot (offence_id) may only carry a short identifier;
 - nothing else: no "@confidence", no lists, no text after the JSON.
@@ -71,7 +72,7 @@ class PayloadGuard:
             entities: Any = json.loads(raw)
         except ValueError:
             return False
-        if not isinstance(entities, dict):
+        if not isinstance(entities, dict) or len(entities) > 1:
             return False
         return all(self._allows_entity(name, value) for name, value in entities.items())
 

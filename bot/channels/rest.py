@@ -35,12 +35,14 @@ from bot.channels.turns import TurnRunner
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
-# Sender ids are ours to look up and delete by: printable, no spaces, not too long.
-_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+# Sender ids are ours to look up and delete by: printable, no spaces, not too long. No dots: every widget
+# conversation id has them (bot/channels/signed_ids.py), so one that leaked cannot be continued over REST,
+# where there is no origin check or rate limit.
+_SENDER = re.compile(r"^[A-Za-z0-9_:@-]{1,128}$")
 
 UNREADABLE = 'Send a JSON object: {"sender": "<id>", "message": "<text>"}.'
 WRONG_TYPE = "Send the message as JSON (Content-Type: application/json)."
-BAD_SENDER = "The sender must be 1 to 128 characters: letters, digits, dots, dashes, underscores, colons or @."
+BAD_SENDER = "The sender must be 1 to 128 characters: letters, digits, dashes, underscores, colons or @."
 EMPTY = "Please type a message before sending."
 TOO_LONG = "That message is too long. Could you send it in shorter parts?"
 

@@ -40,7 +40,7 @@ TRACKER_LOOKUP_SECONDS = 2.0
 # Used only if the domain's fallback cannot be rendered. Numbers checked in tests/bot/test_domain_facts.py.
 LAST_RESORT = (
     "Sorry, I'm having a technical problem and can't answer properly right now. Please try again in a few "
-    "minutes.\nYou can talk to a person now:\n- Samaritans: 116 123. Free, any time, day or night.\n"
+    "minutes.\nYou can talk to a person:\n- Samaritans: 116 123. Free, any time, day or night.\n"
     "- Childline (under 19): 0800 1111. Free, any time.\nIf you are in danger, call 999."
 )
 

@@ -33,6 +33,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.metrics import client_address
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.channels.replies import to_widget_messages
 from bot.channels.signed_ids import ConversationId, ConversationSigner
@@ -47,6 +48,9 @@ DEFAULT_TENANTS_DIR = ROOT / "data" / "tenants"
 WIDGET_SCRIPT = ROOT / "bot" / "widget" / "widget.js"
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
+# New conversations per client address per minute: each one runs a turn and is counted in a charity's
+# figures, so a script must not start them without end. Generous, as a library or shelter shares one address.
+DEFAULT_STARTS_PER_MINUTE = 20
 # The message that opens every conversation: the greeting, how to leave quickly, is it safe to talk.
 OPENING_MESSAGE = "/greet"
 
@@ -111,6 +115,7 @@ class WidgetInput(InputChannel):
         secret: Optional[str] = None,
         max_message_chars: Optional[int] = None,
         rate_limit_per_minute: Optional[int] = None,
+        starts_per_minute: Optional[int] = None,
     ) -> None:
         directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or DEFAULT_TENANTS_DIR)
         # Fails loudly (naming the tenant and field) if any tenant file is wrong: see bot/tenants.py.
@@ -127,6 +132,9 @@ class WidgetInput(InputChannel):
         self.max_message_chars = max_message_chars or _env_int("WIDGET_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
         self.limiter = SlidingWindowLimiter(
             rate_limit_per_minute or _env_int("WIDGET_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE), 60.0
+        )
+        self.start_limiter = SlidingWindowLimiter(
+            starts_per_minute or _env_int("WIDGET_STARTS_PER_MINUTE", DEFAULT_STARTS_PER_MINUTE), 60.0
         )
         self.turns = TurnRunner(self.name())
         logger.info("Widget channel: %d tenant(s): %s.", len(self.tenants), ", ".join(sorted(self.tenants)))
@@ -263,6 +271,8 @@ class WidgetInput(InputChannel):
 
         @bp.route("/conversations", methods=["POST"])
         async def start_conversation(request: Request) -> HTTPResponse:
+            if not self.start_limiter.allow(client_address(request)):
+                return _error(429, TOO_FAST)
             body = self._json_body(request)
             if body is None or not isinstance(body.get("tenant"), str):
                 return _error(400, UNREADABLE)

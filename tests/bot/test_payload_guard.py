@@ -69,6 +69,7 @@ def test_every_button_the_bot_offers_still_works_when_pressed(guard: PayloadGuar
         '/inform{"requested_slot": null}',
         '/inform{"age_band": "adult"}',  # not a canonical value
         '/inform{"age_band": "18_plus", "nation": "narnia"}',  # one good entity does not carry a bad one
+        '/affirm{"age_band": "18_plus", "nation": "wales"}',  # no button answers two questions at once
         '/inform{"age": "12"}',  # raw words belong to NLU, which reads "I\'m 12" properly
         '/inform{"age_band": ["18_plus"]}',  # lists
         '/inform{"age_band": 18}',

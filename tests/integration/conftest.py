@@ -79,6 +79,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_MAX_MESSAGE_CHARS": "2000",
         "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
+        # Every test starts its conversations from 127.0.0.1; the limit itself: test_resilience.py.
+        "WIDGET_STARTS_PER_MINUTE": "1000",
         # Replies wait longer than the default 10 s for the action server here: tests/integration/
         # test_concurrency.py loads a shared 2-core machine, and speed is measured by `make bench`, not
         # by tests. The deadline itself is tested in test_resilience.py.

@@ -4,6 +4,7 @@ Typed button payloads (`/intent{...}`) cannot set slots no button sets."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from typing import Callable
@@ -168,8 +169,6 @@ def test_rest_ignores_metadata_and_channel_the_client_sends(bot: Bot) -> None:
     sender = f"bad-input-{uuid.uuid4().hex}"
     body = {"sender": sender, "message": "hi", "metadata": {"tenant": "example-charity"}, "input_channel": "widget"}
     assert httpx.post(bot.rest_url, json=body, timeout=30).status_code == 200
-    import sqlite3
-
     with sqlite3.connect(bot.tracker_db) as connection:
         rows = [row[0] for row in connection.execute("select data from events where sender_id = ?", (sender,))]
     assert rows and not any("example-charity" in row for row in rows)
@@ -188,6 +187,14 @@ def at_the_age_question(channel: Channel) -> str:
     return conversation
 
 
+def slot_events(bot: Bot, sender: str) -> list[str]:
+    """Every stored slot event of a conversation, as its JSON."""
+    with sqlite3.connect(bot.tracker_db) as connection:
+        return [row[0] for row in connection.execute(
+            "select data from events where sender_id = ? and type_name = 'slot' order by id", (sender,)
+        )]
+
+
 @pytest.mark.parametrize(
     "typed",
     [
@@ -197,9 +204,14 @@ def at_the_age_question(channel: Channel) -> str:
         '/inform{"age_band": "16_17", "nation": "atlantis"}',
     ],
 )
-def test_a_typed_payload_no_button_sends_sets_nothing(channel: Channel, typed: str) -> None:
+def test_a_typed_payload_no_button_sends_sets_nothing(bot: Bot, channel: Channel, typed: str) -> None:
     conversation = at_the_age_question(channel)
+    slots_before = slot_events(bot, conversation)
     reply = channel.replies(channel.send(conversation, typed))
+    # Nothing new in the conversation's memory: no age, no young_person, no skipping ahead.
+    new_slots = slot_events(bot, conversation)[len(slots_before):]
+    for name in ("age_group", "young_person", "danger"):
+        assert not any(f'"name": "{name}"' in event and '"value": null' not in event for event in new_slots), new_slots
     # Not taken as an age: the same question is asked again, kindly.
     assert "didn't get an age" in reply or AGE_QUESTION in reply, reply
     # And a real answer still works afterwards.
@@ -211,3 +223,10 @@ def test_a_typed_payload_a_button_could_send_works_like_the_button(channel: Chan
     reply = channel.replies(channel.send(conversation, '/inform{"age_band": "16_17"}'))
     # 16 or 17 now: the images were of someone under 18, so the next question is where they live.
     assert "Where do you live" in reply, reply
+
+
+def test_a_widget_conversation_cannot_be_continued_over_rest(bot: Bot) -> None:
+    """REST has no origin check or rate limit, so a widget id that leaked must not work there."""
+    widget_id = Widget(bot).new_id()
+    answer = httpx.post(bot.rest_url, json={"sender": widget_id, "message": "hi"}, timeout=30)
+    assert answer.status_code == 400 and "sender" in answer.json()["error"]

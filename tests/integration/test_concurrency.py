@@ -78,3 +78,29 @@ def test_fifty_conversations_at_once_each_message_answered_once_and_in_order(bot
                 assert not awaiting_reply, history
             awaiting_reply = kind == "user" or (awaiting_reply and kind != "bot")
         assert not awaiting_reply, history
+
+
+async def two_at_once(url: str) -> tuple[str, list[str]]:
+    """Two messages in flight in one conversation at once: the second sent 0.1 s after the first."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        started = await client.post(f"{url}/conversations", json={"tenant": "default"})
+        conversation_id = started.json()["conversation_id"]
+        await client.post(f"{url}/conversations/{conversation_id}/messages", json={"message": "/affirm"})
+
+        async def send(message: str, delay: float) -> str:
+            await asyncio.sleep(delay)
+            answer = await client.post(f"{url}/conversations/{conversation_id}/messages", json={"message": message})
+            assert answer.status_code == 200, answer.text
+            return "\n".join(reply["text"] or "" for reply in answer.json()["messages"])
+
+        answers = await asyncio.gather(send("/report_shared", 0.0), send("/deny", 0.1))
+        return conversation_id, list(answers)
+
+
+def test_two_messages_at_once_in_one_conversation_are_handled_one_after_the_other(bot: Bot) -> None:
+    conversation_id, (first, second) = asyncio.run(two_at_once(bot.widget_url))
+    # The second waited for the first: it was read as the answer to the question the first one led to.
+    assert "anything else" in first and "How old are you now?" not in first, first
+    assert "How old are you now?" in second and "anything else" not in second, second
+    intents = [name for kind, name in stored_history(bot, conversation_id) if kind == "user"]
+    assert intents == ["greet", "affirm", "report_shared", "deny"]

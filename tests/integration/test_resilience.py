@@ -23,6 +23,7 @@ from tests.integration.conftest import MODEL, WIDGET_SECRET, _wait_until_up, fre
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 3
+STARTS_PER_MINUTE = 5
 HELPLINES = ["technical problem", "0345 6000 459", "Samaritans: 116 123", "call 999"]
 
 
@@ -81,6 +82,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         "PYTHONPATH": str(ROOT),
         "WIDGET_SECRET": WIDGET_SECRET,
         "REPLY_DEADLINE_SECONDS": str(DEADLINE_SECONDS),
+        "WIDGET_STARTS_PER_MINUTE": str(STARTS_PER_MINUTE),
     }
     subprocess.run([str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
@@ -196,3 +198,16 @@ def test_a_hung_action_server_gets_helplines_within_the_deadline(servers: Server
     # The frozen turn finishes once the server answers again; the next message is answered in order.
     reply = chat.say("/deny")
     assert "How old are you now?" in reply, reply
+
+
+def test_one_address_cannot_start_conversations_without_end(servers: Servers) -> None:
+    """Each start runs a turn and counts in a charity's figures. The proxy on this machine says who asked."""
+
+    def start(address: str) -> httpx.Response:
+        return httpx.post(f"{servers.widget_url}/conversations", json={"tenant": "default"},
+                          headers={"X-Forwarded-For": address}, timeout=60)
+
+    statuses = [start("203.0.113.7").status_code for _ in range(STARTS_PER_MINUTE + 1)]
+    assert statuses == [201] * STARTS_PER_MINUTE + [429]
+    assert "wait a moment" in start("203.0.113.7").json()["error"]
+    assert start("198.51.100.20").status_code == 201  # someone else is not held up
