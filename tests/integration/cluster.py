@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,12 +81,31 @@ def redis_get(key: str) -> bytes | None:
                 return body[: int(header[1:])]
 
 
+def redis_set(key: str, value: str, expire_seconds: int) -> None:
+    with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=3) as connection:
+        connection.sendall(_resp("SELECT", REDIS_DB) + _resp("SET", key, value, "EX", str(expire_seconds)))
+        data = b""
+        while data.count(b"\r\n") < 2:
+            chunk = connection.recv(1024)
+            if not chunk:
+                break
+            data += chunk
+        assert data == b"+OK\r\n+OK\r\n", data
+
+
 @dataclass
 class Cluster:
     rasa_urls: list[str]  # each Rasa server's root, e.g. http://127.0.0.1:40123
     database_url: str  # the shared tracker database (psycopg conninfo)
     logs: list[Path]
     redis_key_prefix: str
+
+    def hold(self, sender: str, seconds: float) -> None:
+        """Takes the conversation's first ticket in the shared lock, as a busy third server would, for
+        `seconds`: every message that arrives meanwhile queues behind it, in the order it arrived."""
+        ticket = json.dumps({"number": 0, "expires": time.time() + seconds})
+        lock = json.dumps({"conversation_id": sender, "tickets": [ticket]})
+        redis_set(f"{self.redis_key_prefix}:lock:{sender}", lock, int(seconds) + 60)
 
     def queued(self, sender: str) -> int:
         """How many messages of the conversation hold a ticket in the shared Redis lock (bot/lock_store.py)."""

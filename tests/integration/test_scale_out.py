@@ -15,6 +15,7 @@ from tests.integration.cluster import Cluster, cluster  # noqa: F401 - fixture
 
 # Messages whose answers do not depend on what came before, each with its own intent, so the stored
 # history shows which message each stored answer belongs to.
+HOLD_SECONDS = 3.0
 PAYLOADS = ["/bot_challenge", "/thanks", "/show_menu", "/bot_challenge", "/thanks", "/show_menu", "/bot_challenge",
             "/thanks"]
 
@@ -72,6 +73,9 @@ def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_o
         replies[number] = [reply.get("text") or "" for reply in answer.json()]
         answered[number] = time.monotonic()
 
+    # The conversation is busy (a ticket held in the lock) while the messages arrive, so all of them
+    # are in line at once, whatever the machine's speed; then the hold runs out.
+    cluster.hold(sender, HOLD_SECONDS)
     threads = []
     deepest_queue = 0
     for number in range(len(PAYLOADS)):
@@ -84,17 +88,17 @@ def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_o
         while time.monotonic() < deadline:
             queued = cluster.queued(sender)
             deepest_queue = max(deepest_queue, queued)
-            if queued + len(answered) >= number + 1:
+            if queued + len(answered) >= number + 2:  # the hold's ticket, then messages 0..number
                 break
             time.sleep(0.002)
         else:
-            raise AssertionError(f"message {number} never took its place in the lock")
+            raise AssertionError(f"message {number} did not take its place in the lock while it was held")
     for thread in threads:
         thread.join()
 
-    # They really were in flight together: several waited in line at once, and each was sent before the
-    # one before it was answered.
-    assert deepest_queue >= 2
+    # They really were in flight together: all waited in line at once (behind the hold), and each was
+    # sent before the one before it was answered.
+    assert deepest_queue == len(PAYLOADS) + 1, "not every message was in line at once"
     overlapping = [number for number in range(1, len(PAYLOADS)) if sent[number] < answered[number - 1]]
     assert overlapping == list(range(1, len(PAYLOADS))), "the messages did not overlap; the test proves nothing"
     assert all(replies[number] for number in range(len(PAYLOADS))), "a message got no answer"
