@@ -162,8 +162,9 @@ def judge(results: Dict[str, Any]) -> List[Dict[str, Any]]:
     if rasa_memory:
         worst = max(rasa_memory.values())
         add("Rasa server peak memory", f"{worst:.0f} MiB", "< 1024 MiB", worst < 1024)
-    add("training time (cold cache)", f"{results['training_seconds']:.0f} s", "< 180 s",
-        results["training_seconds"] < 180)
+    if results["training_seconds"] == results["training_seconds"]:  # not NaN: --model skips training
+        add("training time (cold cache)", f"{results['training_seconds']:.0f} s", "< 180 s",
+            results["training_seconds"] < 180)
     one, two = run("reclaim, 1 server", 50), run("reclaim, 2 servers", 50)
     if one and two:
         add("two servers beat one on throughput (50 concurrent)",
@@ -206,7 +207,10 @@ def main() -> int:
             model, results["training_seconds"] = train(workdir)
         results["nlu_macro_f1"], results["nlu_source"] = nlu_macro_f1(args.nlu_cv)
         base_env = environment(RASA_TELEMETRY_ENABLED="false", POSTCODE_LOOKUP_URL="", PYTHONPATH=str(ROOT),
-                               WIDGET_SECRET="bench-" + uuid.uuid4().hex, WIDGET_RATE_LIMIT_PER_MINUTE="100000")
+                               WIDGET_SECRET="bench-" + uuid.uuid4().hex, WIDGET_RATE_LIMIT_PER_MINUTE="100000",
+                               # Every simulated person comes from 127.0.0.1: the per-address limit would
+                               # turn the load into refusals.
+                               WIDGET_STARTS_PER_MINUTE="100000")
 
         if not args.skip_stock:
             print("The stock bot: rasa init --no-prompt (trains it) ...", flush=True)

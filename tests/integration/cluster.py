@@ -171,6 +171,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         # Both servers sign and accept the same widget ids.
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_RATE_LIMIT_PER_MINUTE": "120",
+        "WIDGET_STARTS_PER_MINUTE": "120",
     }
     processes: list[subprocess.Popen] = []
     logs = [workdir / "actions.log", workdir / "rasa-0.log", workdir / "rasa-1.log"]
