@@ -25,7 +25,8 @@ def table(results: Dict[str, Any]) -> str:
     lines.append("")
     for name, memory in results["peak_memory_mb"].items():
         lines.append(f"peak memory  {name:<28} {memory:8.0f} MiB")
-    lines.append(f"training (cold cache)        {results['training_seconds']:8.1f} s")
+    if results.get("training_seconds") is not None:
+        lines.append(f"training (cold cache)        {results['training_seconds']:8.1f} s")
     if results.get("stock_training_seconds") is not None:
         lines.append(f"stock bot: rasa init + train {results['stock_training_seconds']:8.1f} s")
     f1 = results.get("nlu_macro_f1")
