@@ -263,7 +263,7 @@ def main() -> int:
     report.chart(results, args.chart)
     print()
     print(report.table(results))
-    print(f"\nWritten: {args.out.relative_to(ROOT)} and {args.chart.relative_to(ROOT)}")
+    print(f"\nWritten: {args.out} and {args.chart}")
     return 0
 
 
