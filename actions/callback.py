@@ -7,9 +7,11 @@ can tell it came from Reclaim and was not changed or replayed (docs/callback-web
 
     X-Reclaim-Timestamp: <unix seconds>
     X-Reclaim-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the tenant's secret>
+    X-Reclaim-Delivery: <random hex id, the same on every retry of one request>
 
 Network errors, timeouts and 5xx answers are retried with exponential backoff; a 4xx is not (sending the
-same request again would not help). Nothing here logs the body or the contact: only the tenant, the
+same request again would not help). Each attempt has a hard total time limit (httpx's own timeout is per
+stage, so a webhook trickling bytes could hold one attempt far longer), and so does the whole delivery. Nothing here logs the body or the contact: only the tenant, the
 status code and the attempt number.
 """
 
@@ -23,6 +25,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from typing import Awaitable, Callable
@@ -40,6 +43,7 @@ ATTEMPTS = 3
 BACKOFF_SECONDS = 0.25  # then 0.5s: doubles each time
 SIGNATURE_HEADER = "X-Reclaim-Signature"
 TIMESTAMP_HEADER = "X-Reclaim-Timestamp"
+DELIVERY_HEADER = "X-Reclaim-Delivery"
 
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_LIMIT_PER_HOUR = 20
@@ -113,12 +117,14 @@ def signature(secret: bytes, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def signed_headers(secret: bytes, body: bytes, unix_time: int) -> dict[str, str]:
+def signed_headers(secret: bytes, body: bytes, unix_time: int, delivery_id: str) -> dict[str, str]:
     timestamp = str(unix_time)
     return {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: signature(secret, timestamp, body),
+        # Random, not derived from the conversation: it only lets the charity see that two tries are one request.
+        DELIVERY_HEADER: delivery_id,
         "User-Agent": "Reclaim-callback/1",
     }
 
@@ -148,13 +154,37 @@ async def deliver(
         logger.warning("Callback for tenant %s not sent: over CALLBACK_LIMIT_PER_HOUR.", handoff.tenant)
         return False
     body = request_body(handoff.tenant, request, now or dt.datetime.now(dt.timezone.utc))
+    delivery_id = uuid.uuid4().hex
+    try:
+        # A hard cap on the whole delivery too, so the person always hears back before the channel's deadline.
+        return await asyncio.wait_for(
+            _send(handoff, secret, body, delivery_id, transport, sleep, attempts, backoff, timeout),
+            worst_case_seconds(attempts, timeout, backoff),
+        )
+    except asyncio.TimeoutError:
+        logger.warning("Callback for tenant %s: gave up after the time limit.", handoff.tenant)
+        return False
+
+
+async def _send(
+    handoff: Handoff,
+    secret: bytes,
+    body: bytes,
+    delivery_id: str,
+    transport: httpx.AsyncBaseTransport | None,
+    sleep: Sleep,
+    attempts: int,
+    backoff: float,
+    timeout: float,
+) -> bool:
     async with httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as client:
         for attempt in range(1, attempts + 1):
-            # Signed afresh each attempt, so the timestamp is current.
-            headers = signed_headers(secret, body, int(time.time()))
+            # Signed afresh each attempt, so the timestamp is current; the delivery id stays the same.
+            headers = signed_headers(secret, body, int(time.time()), delivery_id)
             try:
-                answer = await client.post(handoff.webhook_url, content=body, headers=headers)
-            except httpx.HTTPError as error:
+                # httpx's timeout is per stage (a byte every second never trips it): this bounds the attempt.
+                answer = await asyncio.wait_for(client.post(handoff.webhook_url, content=body, headers=headers), timeout)
+            except (httpx.HTTPError, asyncio.TimeoutError) as error:
                 logger.warning("Callback for tenant %s: attempt %d failed (%s).", handoff.tenant, attempt, type(error).__name__)
             else:
                 if answer.is_success:

@@ -43,3 +43,12 @@ def summary_wording() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def services() -> dict[str, dict[str, Any]]:
     return content.services()
+
+
+@pytest.fixture(autouse=True)
+def fresh_callback_limit() -> None:
+    """Each test starts with a fresh per-process hourly callback allowance: otherwise tests that send
+    callbacks without their own `limit=` would share one and fail once, together, they pass the limit."""
+    from actions import callback
+
+    callback._hourly_limit = None

@@ -4,13 +4,17 @@ on 4xx; and neither the contact nor the body is ever logged."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
+import socket
+import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -180,3 +184,88 @@ def test_a_nonsense_callback_limit_stops_start_up(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CALLBACK_LIMIT_PER_HOUR", value)
     with pytest.raises(ValueError):
         callback.HourlyLimit()
+
+
+class TricklingWebhook:
+    """A real local webhook that never finishes answering: it sends its status line one byte at a time,
+    each well inside httpx's per-stage timeout, so only a limit on the whole attempt stops it."""
+
+    def __init__(self, gap: float) -> None:
+        self.gap = gap
+        self.connections = 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:
+                    if self.stopped.is_set():
+                        return
+                    connection.sendall(bytes([byte]))
+                    time.sleep(self.gap)
+            except OSError:
+                return  # the client gave up
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.server.close()
+        self.thread.join(timeout=2)
+
+
+@pytest.fixture
+def trickling() -> Iterator[TricklingWebhook]:
+    webhook = TricklingWebhook(gap=0.02)
+    yield webhook
+    webhook.close()
+
+
+async def test_a_trickling_webhook_cannot_hold_the_person_past_the_worst_case(trickling: TricklingWebhook) -> None:
+    slow = parse_handoff("charity-a", handoff("callback", callback={"webhook_url": f"http://127.0.0.1:{trickling.port}/hook"}))
+    timeout, backoff = 0.3, 0.05
+    worst = callback.worst_case_seconds(3, timeout, backoff)
+    started = time.monotonic()
+    delivered = await deliver(slow, REQUEST, timeout=timeout, backoff=backoff, limit=callback.HourlyLimit(limit=5))
+    elapsed = time.monotonic() - started
+    assert delivered is False
+    assert elapsed <= worst + 0.3, f"took {elapsed:.2f}s, worst case {worst:.2f}s"
+    assert trickling.connections >= 2  # a stalled attempt is retried like a network error
+
+
+async def test_the_whole_delivery_is_capped_at_the_worst_case() -> None:
+    """Even if waiting between tries were slow, the person hears back by the worst case."""
+    async def slow_sleep(seconds: float) -> None:
+        await asyncio.sleep(30)
+
+    timeout, backoff = 0.2, 0.05
+    started = time.monotonic()
+    assert not await deliver(CHARITY_A, REQUEST, transport=Receiver(503).transport, sleep=slow_sleep,
+                             timeout=timeout, backoff=backoff)
+    assert time.monotonic() - started <= callback.worst_case_seconds(3, timeout, backoff) + 0.3
+
+
+async def test_every_retry_of_one_request_carries_the_same_random_delivery_id() -> None:
+    receiver = Receiver(None, 503, 200)
+    assert await deliver(CHARITY_A, REQUEST, now=NOW, transport=receiver.transport, sleep=Sleeps())
+    ids = {request.headers["X-Reclaim-Delivery"] for request in receiver.requests}
+    assert len(receiver.requests) == 3 and len(ids) == 1
+    [delivery_id] = ids
+    assert re.fullmatch(r"[0-9a-f]{32}", delivery_id)
+    # A second request (even an identical one) gets a new id: the charity can tell them apart.
+    again = Receiver(200)
+    await deliver(CHARITY_A, REQUEST, now=NOW, transport=again.transport, sleep=Sleeps())
+    assert again.requests[0].headers["X-Reclaim-Delivery"] != delivery_id
+    assert again.requests[0].content == receiver.requests[0].content
