@@ -154,11 +154,19 @@ def parse_handoff(tenant_id: str, raw: Any, source: str = "<tenant>") -> Handoff
 @lru_cache(maxsize=None)
 def _load(directory: str) -> dict[str, Handoff | None]:
     handoffs: dict[str, Handoff | None] = {}
+    by_variable: dict[str, str] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         tenant_id = raw.get("id")
         if not isinstance(tenant_id, str) or not TENANT_ID.match(tenant_id):
             raise HandoffError(f"{path}: 'id' must be a tenant id, got {tenant_id!r}")
+        # "a-b" and "a_b" would share CALLBACK_SECRET_A_B: one charity could sign (and read) the other's requests.
+        other = by_variable.setdefault(secret_variable(tenant_id), tenant_id)
+        if other != tenant_id:
+            raise HandoffError(
+                f"tenants '{other}' and '{tenant_id}' ({path}) would share the setting {secret_variable(tenant_id)}: "
+                "rename one so their ids differ by more than '-' and '_'"
+            )
         handoffs[tenant_id] = parse_handoff(tenant_id, raw.get("handoff"), str(path))
     return handoffs
 

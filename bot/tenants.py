@@ -202,13 +202,28 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
     )
 
 
+def env_suffix(tenant_id: str) -> str:
+    """The tenant's part of its settings' names: "example-charity" -> "EXAMPLE_CHARITY"
+    (DASHBOARD_TOKEN_EXAMPLE_CHARITY here, CALLBACK_SECRET_EXAMPLE_CHARITY on the action server)."""
+    return re.sub(r"[^A-Z0-9]", "_", tenant_id.upper())
+
+
 def load_tenants(directory: Path) -> dict[str, Tenant]:
     """Every tenant in `directory` (*.yml), by id. The default tenant must be there."""
     tenants: dict[str, Tenant] = {}
+    by_suffix: dict[str, str] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         tenant = parse_tenant(yaml.safe_load(path.read_text(encoding="utf-8")), source=str(path))
         if tenant.id in tenants:
             raise TenantError(f"tenant '{tenant.id}' is defined twice ({path})")
+        # "a-b" and "a_b" would share DASHBOARD_TOKEN_A_B: one charity's token would open the other's figures.
+        other = by_suffix.setdefault(env_suffix(tenant.id), tenant.id)
+        if other != tenant.id:
+            raise TenantError(
+                f"tenants '{other}' and '{tenant.id}' ({path}) would share the settings "
+                f"DASHBOARD_TOKEN_{env_suffix(tenant.id)} and CALLBACK_SECRET_{env_suffix(tenant.id)}: "
+                "rename one so their ids differ by more than '-' and '_'"
+            )
         tenants[tenant.id] = tenant
     if DEFAULT_TENANT_ID not in tenants:
         raise TenantError(f"no '{DEFAULT_TENANT_ID}' tenant in {directory}")

@@ -17,7 +17,7 @@ import secrets
 import time
 from typing import Callable, Mapping, Optional
 
-from bot.tenants import Tenant
+from bot.tenants import Tenant, env_suffix
 
 
 def token_hash(token: str) -> str:
@@ -25,7 +25,8 @@ def token_hash(token: str) -> str:
 
 
 def env_name(tenant_id: str) -> str:
-    return "DASHBOARD_TOKEN_" + tenant_id.upper().replace("-", "_")
+    # load_tenants refuses two tenants whose names would collide here ("a-b" and "a_b").
+    return "DASHBOARD_TOKEN_" + env_suffix(tenant_id)
 
 
 def expected_hash(tenant: Tenant, environ: Mapping[str, str] = os.environ) -> Optional[str]:

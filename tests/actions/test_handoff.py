@@ -238,3 +238,13 @@ def test_a_broken_tenant_file_stops_the_action_server(tmp_path: Path, monkeypatc
 def test_secret_variable_names() -> None:
     assert secret_variable("example-charity") == "CALLBACK_SECRET_EXAMPLE_CHARITY"
     assert secret_variable("a_b-c1") == "CALLBACK_SECRET_A_B_C1"
+
+
+def test_tenants_whose_secret_names_collide_stop_the_action_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"a-b" and "a_b" would share CALLBACK_SECRET_A_B: one charity's secret would sign the other's requests."""
+    tenant_file(tmp_path, "default", None)
+    tenant_file(tmp_path, "charity-one", handoff("callback"))
+    tenant_file(tmp_path, "charity_one", handoff("callback"))
+    monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
+    with pytest.raises(HandoffError, match="'charity-one' and 'charity_one'.*CALLBACK_SECRET_CHARITY_ONE"):
+        load_handoffs()

@@ -143,3 +143,19 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 )
 def test_origin_patterns(pattern: str, origin: str, allowed: bool) -> None:
     assert origin_matches(pattern, origin) is allowed
+
+
+def test_tenants_whose_setting_names_collide_are_refused(tmp_path: Path) -> None:
+    """"a-b" and "a_b" would share DASHBOARD_TOKEN_A_B: one charity's token would open the other's figures."""
+    (tmp_path / "default.yml").write_text((TENANTS / "default.yml").read_text())
+    (tmp_path / "one.yml").write_text(yaml.safe_dump(with_changes(id="charity-one")))
+    (tmp_path / "two.yml").write_text(yaml.safe_dump(with_changes(id="charity_one")))
+    with pytest.raises(TenantError, match="'charity-one' and 'charity_one'.*DASHBOARD_TOKEN_CHARITY_ONE"):
+        load_tenants(tmp_path)
+
+
+def test_tenant_ids_differing_otherwise_load(tmp_path: Path) -> None:
+    (tmp_path / "default.yml").write_text((TENANTS / "default.yml").read_text())
+    (tmp_path / "one.yml").write_text(yaml.safe_dump(with_changes(id="charity-one")))
+    (tmp_path / "two.yml").write_text(yaml.safe_dump(with_changes(id="charity-two")))
+    assert set(load_tenants(tmp_path)) == {"default", "charity-one", "charity-two"}
