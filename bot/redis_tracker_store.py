@@ -25,7 +25,7 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ErasingSQLTrackerStore, SlotAllowList, redact_event, retention_hours
+from bot.tracker_store import ErasingSQLTrackerStore, SlotAllowList, count_erasure, redact_event, retention_hours
 
 logger = logging.getLogger(__name__)
 
@@ -61,4 +61,6 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
         """Deletes the conversation. Returns how many keys went (0 or 1)."""
         deleted = int(self.red.delete(self.key_prefix + sender_id))
         logger.info("Erased a conversation at the person's request.")
+        if deleted:
+            count_erasure(self.event_broker, sender_id)
         return deleted

@@ -169,6 +169,23 @@ def redact_event(event: Event, allow: SlotAllowList) -> Event:
     return event
 
 
+def count_erasure(event_broker: Any, sender_id: Text) -> None:
+    """One "conversation deleted" in the anonymous figures (bot/metrics/counting.py).
+
+    Rasa streams nothing for an erased turn, so every erasing store says it here; the broker keeps only
+    the count, never the conversation id.
+    """
+    if event_broker is None:
+        return
+    try:
+        event_broker.publish(
+            {"sender_id": sender_id, "event": "action", "name": ERASE_MARKER_ACTION,
+             "reclaim_erased": True, "timestamp": time.time()}
+        )
+    except Exception as error:  # noqa: BLE001 - counting never stops an erasure
+        logger.warning("Could not count an erasure (%s).", type(error).__name__)
+
+
 def _sqlite_secure_delete(connection: Any, _record: Any) -> None:
     connection.execute("PRAGMA secure_delete = ON")
 
@@ -226,16 +243,8 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             session.commit()
         # The conversation id is random and says nothing about the person; the text is never logged.
         logger.info("Erased a conversation at the person's request (%d events).", deleted)
-        if deleted and self.event_broker is not None:
-            # One "conversation deleted" in the anonymous figures (bot/metrics/counting.py). Rasa streams
-            # nothing for an erased turn, so the store says it here; the broker keeps only the count.
-            try:
-                self.event_broker.publish(
-                    {"sender_id": sender_id, "event": "action", "name": ERASE_MARKER_ACTION,
-                     "reclaim_erased": True, "timestamp": time.time()}
-                )
-            except Exception as error:  # noqa: BLE001 - counting never stops an erasure
-                logger.warning("Could not count an erasure (%s).", type(error).__name__)
+        if deleted:
+            count_erasure(self.event_broker, sender_id)
         return deleted
 
     @staticmethod

@@ -47,11 +47,15 @@ def test_the_broker_counts_into_its_recorder(tmp_path) -> None:
     }
 
 
-def test_rasa_loads_the_broker_from_endpoints_yml(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+@pytest.mark.parametrize(
+    "endpoints", ["bot/endpoints.yml", "bot/endpoints.production.yml", "bot/endpoints.production-redis.yml"]
+)
+def test_every_profile_counts_the_figures(endpoints: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The default, the PostgreSQL and the Redis profile all load the counting broker."""
     monkeypatch.setenv("METRICS_DB_URL", f"sqlite:///{tmp_path / 'm.db'}")
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.db"))
     monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:1/webhook")
-    config = read_endpoint_config("bot/endpoints.yml", "event_broker")
+    config = read_endpoint_config(endpoints, "event_broker")
     broker = asyncio.run(EventBroker.create(config))
     assert isinstance(broker, MetricsEventBroker)
 

@@ -90,3 +90,22 @@ def test_the_redis_profile_builds_this_store(redis_prefix: str, monkeypatch: pyt
     assert store.record_exp == 2 * 3600
     assert store.key_prefix == f"{redis_prefix}:tracker:"
     assert endpoints.lock_store.type == "bot.lock_store.AtomicRedisLockStore"
+
+
+async def test_a_deletion_is_counted_in_the_figures(redis_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with the SQL store: Rasa streams nothing for an erased turn, so the store reports it."""
+    published: list[dict] = []
+
+    class Broker:
+        def publish(self, event: dict) -> None:
+            published.append(event)
+
+    monkeypatch.setenv("CONVERSATION_RETENTION_HOURS", "24")
+    store = ErasingRedisTrackerStore(domain=DOMAIN, host=REDIS_HOST, port=REDIS_PORT, db=0,
+                                     key_prefix=redis_prefix, event_broker=Broker())
+    tracker = DialogueStateTracker.from_events("to-delete", [ActionExecuted("action_listen")], DOMAIN.slots)
+    await store.save(tracker)
+    published.clear()  # what Rasa's own saving streamed is not the point here
+    assert await store.erase("to-delete") == 1
+    assert [(event["name"], event.get("reclaim_erased")) for event in published] == [(ERASE_MARKER_ACTION, True)]
+    assert await store.erase("to-delete") == 0 and len(published) == 1  # nothing erased, nothing counted
