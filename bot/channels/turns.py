@@ -1,8 +1,10 @@
 """One turn of a conversation for our channels: the person's message in, the bot's replies out.
 
 Whatever fails, the person gets an answer with people they can talk to:
-- the action server is down: Rasa logs the failed action, drops its events and says nothing, so a turn
-  with no reply at all gets the fallback;
+- the action server is down: Rasa logs the failed action, drops its events and carries on, often saying
+  nothing. A turn in which an action failed, or with no reply at all, gets the fallback (after anything
+  the bot did say). Rasa reports the failure only in its log, so a filter on its processor's logger
+  notes it for the turn it happened in (a context variable: each turn runs in its own task);
 - the action server (or anything else) is slow: after REPLY_DEADLINE_SECONDS the person gets the
   fallback and the turn carries on in the background (shielded, so the conversation stays in order:
   Rasa's lock store holds the next message until it is done). Its late replies are dropped;
@@ -17,6 +19,7 @@ can give them, so a young person gets Childline first. If even that fails, LAST_
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 from dataclasses import dataclass
@@ -45,6 +48,28 @@ LAST_RESORT = (
 )
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+# Rasa 3.6 (rasa/core/processor.py, _run_action) logs this when a custom action raises, then goes on.
+ACTION_FAILED_LOG = "Encountered an exception while running action"
+_failed_actions: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar(
+    "reclaim_failed_actions", default=None
+)
+
+
+class _ActionFailureFilter(logging.Filter):
+    """Notes Rasa's "an action failed" log record on the turn it belongs to. Never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failed = _failed_actions.get()
+        if failed is not None and str(record.msg).startswith(ACTION_FAILED_LOG):
+            failed.append(record.name)
+        return True
+
+
+def _watch_rasa_for_failed_actions() -> None:
+    processor_logger = logging.getLogger("rasa.core.processor")
+    if not any(isinstance(existing, _ActionFailureFilter) for existing in processor_logger.filters):
+        processor_logger.addFilter(_ActionFailureFilter())
 
 
 def reply_deadline_seconds() -> float:
@@ -75,6 +100,7 @@ class TurnRunner:
         if FALLBACK_RESPONSE not in responses:  # caught at start-up, not when someone needs it
             raise ValueError(f"{FALLBACK_RESPONSES} has no {FALLBACK_RESPONSE!r} response")
         self.fallback_generator = TemplatedNaturalLanguageGenerator(responses)
+        _watch_rasa_for_failed_actions()
         self._guard: Optional[PayloadGuard] = None
         self._guard_domain: Any = None
         # Turns in progress, kept so one that outlives its request is not garbage-collected mid-way.
@@ -102,7 +128,13 @@ class TurnRunner:
             text = self.guard(agent).screen(text)
         collector = CollectingOutputChannel()
         message = UserMessage(text, collector, sender_id, input_channel=self.channel_name, metadata=metadata)
-        task = asyncio.ensure_future(on_new_message(message))
+        failed_actions: List[str] = []
+        # The task copies the context as it is now, so Rasa's log records in it land in this list.
+        marker = _failed_actions.set(failed_actions)
+        try:
+            task = asyncio.ensure_future(on_new_message(message))
+        finally:
+            _failed_actions.reset(marker)
         self._running.add(task)
         task.add_done_callback(self._finished)
         try:
@@ -116,11 +148,11 @@ class TurnRunner:
         except Exception as error:  # noqa: BLE001 - the person gets helplines, never an error page
             logger.error("%s channel: handling a message failed (%s).", self.channel_name, type(error).__name__)
             return Turn(await self.fallback(agent, sender_id), fell_back=True)
-        if not collector.messages:
+        if failed_actions or not collector.messages:
             # Rasa has already logged which action failed (without the message text).
-            logger.warning("%s channel: the bot had no reply (is the action server down?); sent the fallback.",
-                           self.channel_name)
-            return Turn(await self.fallback(agent, sender_id), fell_back=True)
+            logger.warning("%s channel: an action failed or the bot had no reply (is the action server down?); "
+                           "sent the fallback.", self.channel_name)
+            return Turn(collector.messages + await self.fallback(agent, sender_id), fell_back=True)
         return Turn(collector.messages)
 
     def _finished(self, task: "asyncio.Future[Any]") -> None:

@@ -86,6 +86,45 @@ def test_a_failed_turn_gets_the_helplines(failure: Any, caplog: pytest.LogCaptur
     assert "Jo Bloggs" not in caplog.text and "07700" not in caplog.text
 
 
+def test_a_failed_action_after_a_reply_still_adds_the_helplines() -> None:
+    """Rasa logs a failed custom action and carries on: what the bot said stays, the helplines follow."""
+
+    async def says_then_an_action_fails(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "I'm so sorry.")
+        try:
+            raise ConnectionError("action server unreachable")
+        except ConnectionError:
+            logging.getLogger("rasa.core.processor").exception(
+                "Encountered an exception while running action 'action_summarise'.Bot will continue, ..."
+            )
+
+    turn = run(TurnRunner("widget"), says_then_an_action_fails)
+    assert turn.fell_back
+    assert turn.outputs[0]["text"] == "I'm so sorry."
+    assert "technical problem" in turn.outputs[1]["text"] and "116 123" in turn.outputs[1]["text"]
+
+
+def test_another_turns_failure_is_not_this_turns() -> None:
+    """Two turns at once: only the one whose action failed gets the fallback."""
+
+    async def fails(message: UserMessage) -> None:
+        await asyncio.sleep(0.01)
+        logging.getLogger("rasa.core.processor").error("Encountered an exception while running action 'x'.")
+        await message.output_channel.send_text_message(message.sender_id, "partial")
+
+    async def fine(message: UserMessage) -> None:
+        await asyncio.sleep(0.02)
+        await message.output_channel.send_text_message(message.sender_id, "all good")
+
+    async def both() -> Any:
+        runner = TurnRunner("widget")
+        return await asyncio.gather(runner.run(FakeAgent(), fails, "a", "hi"), runner.run(FakeAgent(), fine, "b", "hi"))
+
+    failed, good = asyncio.run(both())
+    assert failed.fell_back and not good.fell_back
+    assert [output["text"] for output in good.outputs] == ["all good"]
+
+
 def test_a_young_person_gets_childline_first() -> None:
     agent = FakeAgent(FakeStore(young_persons_tracker()))
     [reply] = run(TurnRunner("widget"), says_nothing, agent).outputs
