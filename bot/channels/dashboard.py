@@ -6,6 +6,8 @@ and a CSV export. Access: a tenant's token (bot/metrics/auth.py), never in a URL
   POST /sign-in           form fields tenant, token -> a signed session cookie (HttpOnly, SameSite=Strict,
                           Secure over https, path /webhooks/dashboard, DASHBOARD_SESSION_MINUTES long)
   POST /sign-out          ends the session
+  (both POSTs are refused, 403, when sent from another site: an Origin not this server's, or
+  Sec-Fetch-Site: cross-site)
   GET  /export.csv        the same figures as CSV (?weeks=4 or 13); the session cookie, or HTTP Basic
                           auth with the tenant id as user name and the token as password (curl -u)
   GET  /dashboard.css     the page's style sheet
@@ -49,6 +51,10 @@ SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 WRONG = "That organisation ID and access token do not match. Check them and try again."
 TOO_MANY = "Too many attempts. Please wait a minute and try again."
 NOT_SIGNED_IN = "Sign in to see your figures."
+TRY_AGAIN = "Sorry, that did not go through. Please try again."
+UNAVAILABLE = "Figures are not available right now. Please try again later."
+ELSEWHERE = "This form can only be sent from the figures page itself. Please open the page and try again."
+MAX_TYPED_ID = 100  # the typed id is shown back in the form, escaped; never longer than this
 
 HEADERS = {
     # No script at all; styles only from this server; forms only post here; never framed.
@@ -123,14 +129,33 @@ class DashboardInput(InputChannel):
         tenant = self.tenants.get(tenant_id)
         return tenant if check_token(tenant, token) else None
 
+    @classmethod
+    def _cross_site(cls, request: Request) -> bool:
+        """True for a form posted from another site (CSRF): its Origin is not this server's own, or the
+        browser says it is cross-site. No Origin at all (old browsers, curl) is allowed: SameSite=Strict
+        cookies already keep a signed-in session out of other sites' requests."""
+        if (request.headers.get("sec-fetch-site") or "").strip().lower() == "cross-site":
+            return True
+        origin = request.headers.get("origin")
+        if origin is None:
+            return False
+        host = (request.headers.get("host") or "").strip().lower()
+        scheme = "https" if cls._https(request) else (request.scheme or "http")
+        return not host or origin.strip().lower().rstrip("/") != f"{scheme}://{host}"
+
     def _weeks(self, request: Request) -> int:
         raw = request.args.get("weeks", "4")
         return int(raw) if raw in ("4", "13") else 4
 
     async def _figures(self, request: Request, tenant: Tenant, weeks: int):
+        """The tenant's figures, or None when the figures store cannot be read (e.g. its database is down)."""
         periods = complete_weeks(self.today(), weeks)
-        store = shared_recorder().store
-        daily = await request.app.loop.run_in_executor(None, store.daily, tenant.id, periods[0].start, periods[-1].end)
+        try:
+            store = shared_recorder().store
+            daily = await request.app.loop.run_in_executor(None, store.daily, tenant.id, periods[0].start, periods[-1].end)
+        except Exception as error:  # noqa: BLE001 - any store failure: a kind page, never a bare 500
+            logger.error("Dashboard: figures for tenant %s could not be read (%s).", tenant.id, type(error).__name__)
+            return None
         return weekly_figures(tenant.id, daily, periods)
 
     def _set_session(self, request: Request, resp: HTTPResponse, tenant: Tenant, hash_: str) -> None:
@@ -163,6 +188,8 @@ class DashboardInput(InputChannel):
                 return self._html(page.sign_in_page())
             weeks = self._weeks(request)
             figures = await self._figures(request, tenant, weeks)
+            if figures is None:
+                return self._html(page.message_page("Figures not available", UNAVAILABLE), status=503)
             return self._html(page.figures_page(tenant.display_name, figures, weeks))
 
         @bp.route("/dashboard.css", methods=["GET"])
@@ -171,13 +198,16 @@ class DashboardInput(InputChannel):
 
         @bp.route("/sign-in", methods=["POST"])
         async def sign_in(request: Request) -> HTTPResponse:
+            if self._cross_site(request):
+                return response.text(ELSEWHERE + "\n", status=403)
             content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
             if content_type != "application/x-www-form-urlencoded" or len(request.body or b"") > 2048:
-                return self._html(page.sign_in_page(WRONG), status=400)
+                return self._html(page.sign_in_page(TRY_AGAIN), status=400)
             form = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
             tenant_id = (form.get("tenant") or [""])[0].strip()
             token = (form.get("token") or [""])[0].strip()
-            shown_id = tenant_id if tenant_id in self.tenants else ""
+            # Shown back whatever it is (escaped by the page), so the form never tells which ids exist.
+            shown_id = tenant_id[:MAX_TYPED_ID]
             # Per address, not per tenant: a stranger hammering a charity's id must not lock the charity out.
             # Tokens from `make dashboard-token` are 256-bit random, so guessing is hopeless anyway.
             if not self.limiter.allow(f"ip:{client_address(request)}"):
@@ -193,6 +223,8 @@ class DashboardInput(InputChannel):
 
         @bp.route("/sign-out", methods=["POST"])
         async def sign_out(request: Request) -> HTTPResponse:
+            if self._cross_site(request):
+                return response.text(ELSEWHERE + "\n", status=403)
             resp = response.redirect(f"{page.BASE}/", status=303)
             resp.cookies[COOKIE] = ""
             resp.cookies[COOKIE]["path"] = page.BASE
@@ -208,6 +240,8 @@ class DashboardInput(InputChannel):
                 )
             weeks = self._weeks(request)
             figures = await self._figures(request, tenant, weeks)
+            if figures is None:
+                return response.text(UNAVAILABLE + "\n", status=503)
             filename = f"reclaim-{tenant.id}-{figures.weeks[-1].end.isoformat()}-{weeks}-weeks.csv"
             return response.text(
                 figures_csv(figures),

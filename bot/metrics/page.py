@@ -51,6 +51,12 @@ def _layout(title: str, body: str) -> str:
     )
 
 
+def message_page(title: str, sentence: str) -> str:
+    """A page that only says what happened, for when the figures or the form cannot be shown."""
+    return _layout(title, f"<h1>{escape(title)}</h1><p>{escape(sentence)}</p>"
+                          f'<p><a href="{BASE}/">Back to the figures</a></p>')
+
+
 def sign_in_page(error: Optional[str] = None, tenant_id: str = "") -> str:
     title = "Sign in to your charity's figures"
     error_html = f'<div class="error" role="alert"><p>{escape(error)}</p></div>' if error else ""
