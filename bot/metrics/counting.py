@@ -134,6 +134,9 @@ class EventCounter:
             return []
         ready = [Increment(conversation.tenant, d, m, v) for d, m, v in conversation.waiting]
         conversation.waiting.clear()
+        if any(metric == "deletion" for metric, _, _ in found):
+            # The person erased the conversation: forget what was counted for it here too.
+            self._conversations.pop(sender, None)
         return ready
 
     @staticmethod

@@ -94,6 +94,16 @@ def test_an_erasure_counts_a_deletion_under_the_tenant_in_the_signed_id() -> Non
     assert run(counter(), [{"sender_id": "x", "event": "action", "name": "utter_conversation_deleted"}]) == []
 
 
+def test_an_erased_conversation_is_forgotten_by_the_counter() -> None:
+    c = counter()
+    run(c, session_start(WIDGET_ID) + [user(WIDGET_ID, "hi"), user("other", "hi", channel="rest")])
+    assert len(c) == 2
+    erased = {"sender_id": WIDGET_ID, "event": "action", "name": "utter_conversation_deleted", "reclaim_erased": True}
+    assert run(c, [erased]) == [Increment("example-charity", DAY, "deletion", ALL)]
+    assert len(c) == 1 and WIDGET_ID not in c._conversations  # nothing about it is kept in memory
+    assert "other" in c._conversations
+
+
 def test_days_are_uk_calendar_days() -> None:
     late = dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.timezone.utc).timestamp()  # 00:30 on 2 July in London
     c = counter()
