@@ -32,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.metrics import client_address
+from bot.channels.metrics import client_address, trusted_proxies
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics import page
 from bot.metrics.auth import Sessions, check_token, expected_hash, token_hash
@@ -101,6 +101,7 @@ class DashboardInput(InputChannel):
         self.sessions = Sessions(secret, minutes)
         self.limiter = SlidingWindowLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE, 60.0)
         self.today = today
+        trusted_proxies()  # a wrong TRUSTED_PROXIES stops start-up here
 
     # --- helpers -------------------------------------------------------------------------------------
 

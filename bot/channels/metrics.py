@@ -12,10 +12,12 @@ per address and never logged. Registered in bot/credentials.yml as bot.channels.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -34,16 +36,58 @@ COUNTS_PER_MINUTE = 60
 KINDS = {"quick_exit": "quick_exit", "link": "link_clicked"}
 
 
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+
+
+@lru_cache(maxsize=8)
+def parse_trusted_proxies(raw: str) -> Tuple[Network, ...]:
+    """TRUSTED_PROXIES ("127.0.0.1,::1,10.0.0.0/24") as networks. A wrong entry raises ValueError naming it,
+    so a typo stops start-up rather than quietly putting every client behind one rate limit."""
+    networks = []
+    for entry in (part.strip() for part in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network (for example 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
+    if not networks:
+        raise ValueError("TRUSTED_PROXIES is empty: list your reverse proxies' addresses, or leave it unset for 127.0.0.1,::1")
+    return tuple(networks)
+
+
+def trusted_proxies() -> Tuple[Network, ...]:
+    return parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES", "").strip() or DEFAULT_TRUSTED_PROXIES)
+
+
+def _trusted(address: str, networks: Tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks)
+
+
 def client_address(request: Request) -> str:
-    """Who sent the request, for rate limits only (never stored or logged). Behind a reverse proxy on this
-    machine (docs/deploy/nginx.conf) every request comes from 127.0.0.1, so the address the proxy
-    appended to X-Forwarded-For is used; from anywhere else that header could be forged and is ignored."""
+    """Who sent the request, for rate limits only (never stored or logged). Behind reverse proxies
+    (docs/deploy/nginx.conf, on this machine or another: TRUSTED_PROXIES) each request comes from a proxy,
+    so X-Forwarded-For is read from the right, past every trusted proxy, to the first address a trusted
+    proxy saw connect. Anything left of that could be forged by the client and is ignored; from an
+    untrusted peer the whole header is ignored."""
+    networks = trusted_proxies()
     peer = request.ip or ""
-    if peer in ("127.0.0.1", "::1"):
-        forwarded = [part.strip() for part in (request.headers.get("x-forwarded-for") or "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1][:64]
-    return peer
+    if not _trusted(peer, networks):
+        return peer
+    forwarded = [part.strip() for part in (request.headers.get("x-forwarded-for") or "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        if not _trusted(address, networks):
+            return address[:64]
+    return (forwarded[0] if forwarded else peer)[:64]  # every hop was a trusted proxy
 
 
 class MetricsInput(InputChannel):
@@ -60,6 +104,7 @@ class MetricsInput(InputChannel):
         directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
         self.tenants: Dict[str, Tenant] = load_tenants(directory)
         self.limiter = SlidingWindowLimiter(per_minute, 60.0)
+        trusted_proxies()  # a wrong TRUSTED_PROXIES stops start-up here, not at the first request
 
     def increment(self, request: Request) -> Optional[Increment] | int:
         """The count a request adds, or the status code refusing it."""

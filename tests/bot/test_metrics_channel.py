@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import pytest
+
 from bot.channels.metrics import MetricsInput, client_address
 from bot.metrics.counting import Increment
 
@@ -44,3 +46,35 @@ def test_each_address_is_limited_and_a_local_proxy_passes_on_the_real_one() -> N
     assert client_address(request(body, ip="127.0.0.1", forwarded="10.0.0.1, 192.0.2.7")) == "192.0.2.7"
     # From anywhere else the header could be forged: ignored.
     assert client_address(request(body, ip="203.0.113.9", forwarded="192.0.2.7")) == "203.0.113.9"
+
+
+def test_trusted_proxies_on_other_machines_pass_on_the_real_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa servers behind an nginx on another machine (docs/deploy/scale-out.md): its address is trusted."""
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/24, 192.0.2.50")
+    # Each person keeps their own rate limit: the right-most address no trusted proxy vouches for.
+    assert client_address(request({}, ip="10.0.0.7", forwarded="198.51.100.4")) == "198.51.100.4"
+    assert client_address(request({}, ip="10.0.0.7", forwarded="198.51.100.5")) == "198.51.100.5"
+    # Two trusted hops (a load balancer, then nginx): skipped; a client's forged entries on the left: ignored.
+    assert client_address(request({}, ip="10.0.0.7", forwarded="6.6.6.6, 198.51.100.4, 192.0.2.50")) == "198.51.100.4"
+    # A peer that is not a trusted proxy cannot choose its address by sending the header.
+    assert client_address(request({}, ip="203.0.113.9", forwarded="198.51.100.4")) == "203.0.113.9"
+    # 127.0.0.1 is trusted only by default: once set, only the listed proxies are.
+    assert client_address(request({}, ip="127.0.0.1", forwarded="198.51.100.4")) == "127.0.0.1"
+    channel = MetricsInput(per_minute=1)
+    body = {"tenant": "example-charity", "kind": "quick_exit"}
+    assert channel.increment(request(body, ip="10.0.0.7", forwarded="198.51.100.4")) != 429
+    assert channel.increment(request(body, ip="10.0.0.8", forwarded="198.51.100.5")) != 429  # not the proxy's limit
+    assert channel.increment(request(body, ip="10.0.0.8", forwarded="198.51.100.4")) == 429
+
+
+def test_by_default_only_this_machine_is_a_trusted_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    assert client_address(request({}, ip="::1", forwarded="198.51.100.4")) == "198.51.100.4"
+    assert client_address(request({}, ip="10.0.0.7", forwarded="198.51.100.4")) == "10.0.0.7"
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", "nginx.internal", "10.0.0.0/33", " , "])
+def test_a_wrong_trusted_proxies_setting_stops_start_up(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", value)
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        MetricsInput()
