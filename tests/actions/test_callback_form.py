@@ -209,7 +209,7 @@ async def test_every_question_can_be_cancelled_and_consent_comes_first(tenants: 
 
 async def test_outcome_sent_confirms_and_clears_every_callback_slot(tenants: Path) -> None:
     [message], events = await said_by(ActionCallbackOutcome(), "charity-a", **ANSWERED, callback_contact="sent")
-    assert message["text"] == "Done. I've sent your request to Team callback. They'll get in touch at the times you chose. I haven't kept your details."
+    assert message["text"] == "Done. I've sent your request to Team callback. They should get in touch at a time you chose. I haven't kept your details."
     assert {e["name"]: e["value"] for e in events} == {slot: None for slot in callback_form.SLOTS}
     _, nothing_to_clear = await said_by(ActionCallbackOutcome(), "default")
     assert nothing_to_clear == []

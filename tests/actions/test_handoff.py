@@ -5,6 +5,7 @@ open now; Childline first for young people, the right lines for supporters, 999 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ async def test_hours_the_bot_cannot_check_are_never_called_open(tmp_path: Path, 
     message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "unknown-hours")
     text = message["text"]
     assert "open now" not in text.split("\n")[1].lower()
-    assert "You can also try Team phone: 029 2018 0999. Their hours: Monday to Friday, 9am to 5pm." in text
+    assert "You can also try Team phone. Their hours: Monday to Friday, 9am to 5pm. To reach them: 029 2018 0999" in text
     assert "Revenge Porn Helpline (adults): 0345 6000 459. Open now." in text
 
 
@@ -248,3 +249,15 @@ def test_tenants_whose_secret_names_collide_stop_the_action_server(tmp_path: Pat
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
     with pytest.raises(HandoffError, match="'charity-one' and 'charity_one'.*CALLBACK_SECRET_CHARITY_ONE"):
         load_handoffs()
+
+
+@pytest.mark.asyncio
+async def test_a_web_chat_link_is_never_followed_by_a_full_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A "." straight after a link would be taken as part of it by link detection, and the link would break."""
+    tenant_file(tmp_path, "unknown-hours", handoff("webchat", opening_hours=None))
+    tenant_file(tmp_path, "open-chat", handoff("webchat"))
+    monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
+    for tenant in ("unknown-hours", "open-chat"):
+        text = (await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, tenant))["text"]
+        assert "https://chat.example.org/start" in text
+        assert not re.search(r"https://\S*[.,;:!?](\s|$)", text), text
