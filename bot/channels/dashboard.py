@@ -135,11 +135,16 @@ class DashboardInput(InputChannel):
         """True for a form posted from another site (CSRF): its Origin is not this server's own, or the
         browser says it is cross-site. No Origin at all (old browsers, curl) is allowed: SameSite=Strict
         cookies already keep a signed-in session out of other sites' requests."""
-        if (request.headers.get("sec-fetch-site") or "").strip().lower() == "cross-site":
+        fetch_site = (request.headers.get("sec-fetch-site") or "").strip().lower()
+        if fetch_site == "cross-site":
             return True
         origin = request.headers.get("origin")
         if origin is None:
             return False
+        if origin.strip().lower() == "null":
+            # Our own form sends "Origin: null" under Referrer-Policy: no-referrer; then only the browser's
+            # own word that it came from this origin lets it through (a sandboxed frame elsewhere sends null too).
+            return fetch_site != "same-origin"
         host = (request.headers.get("host") or "").strip().lower()
         scheme = "https" if cls._https(request) else (request.scheme or "http")
         return not host or origin.strip().lower().rstrip("/") != f"{scheme}://{host}"

@@ -97,6 +97,7 @@ async def test_the_csv_says_plainly_when_the_figures_cannot_be_read(channel: Das
 @pytest.mark.parametrize("headers", [
     {"origin": "https://evil.example"},
     {"origin": "null"},
+    {"origin": "null", "sec-fetch-site": "same-site"},
     {"origin": f"http://{HOST}"},  # not this server's scheme
     {"origin": f"https://{HOST}.evil.example"},
     {"sec-fetch-site": "cross-site"},
@@ -110,7 +111,12 @@ async def test_forms_from_another_site_are_refused(channel: DashboardInput, uri:
     assert COOKIE not in resp.cookies  # neither signed in nor signed out
 
 
-@pytest.mark.parametrize("headers", [{}, {"origin": f"https://{HOST}"}, {"origin": f"https://{HOST}", "sec-fetch-site": "same-origin"}])
+@pytest.mark.parametrize("headers", [
+    {},
+    {"origin": f"https://{HOST}"},
+    {"origin": f"https://{HOST}", "sec-fetch-site": "same-origin"},
+    {"origin": "null", "sec-fetch-site": "same-origin"},  # what browsers send under Referrer-Policy: no-referrer
+])
 async def test_the_dashboards_own_forms_still_work(channel: DashboardInput, headers: dict[str, str]) -> None:
     req = request(sign_in_form("charity", TOKEN), {"content-type": FORM, **headers})
     resp = await route(channel, "/sign-in", "POST")(req)
