@@ -115,3 +115,22 @@ def test_a_charity_signs_in_sees_charts_and_downloads_its_figures(browser, bot: 
     screenshot(scan, "dashboard-phone")
     assert scan.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     scan.context.close()
+
+
+def test_a_sign_in_form_on_another_site_is_refused(browser, bot: Bot):  # noqa: F811
+    """Cross-site request forgery: another site's page posting the right id and token (e.g. typed by a
+    charity worker who was tricked) must not sign the browser in."""
+    page = new_page(browser)
+    target = bot.base_url + "/webhooks/dashboard/sign-in"
+    form = (
+        f'<!doctype html><title>Elsewhere</title><form method="post" action="{target}">'
+        f'<input name="tenant" value="default"><input name="token" value="{DASHBOARD_TOKENS["default"]}">'
+        '<button type="submit">Go</button></form>'
+    )
+    page.route("https://elsewhere.example/**", lambda route: route.fulfill(status=200, content_type="text/html", body=form))
+    page.goto("https://elsewhere.example/form.html")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator("body")).to_contain_text("This form can only be sent from the figures page itself.")
+    assert not [c for c in page.context.cookies() if c["name"] == "reclaim_dashboard"]
+    page.goto(bot.base_url + "/webhooks/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to your charity's figures")
