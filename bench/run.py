@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import report  # noqa: E402
 from bench.load import RECLAIM_FLOWS, STOCK_FLOWS, drive  # noqa: E402
-from bench.servers import RASA, ROOT, ACTIONS_PY, Fleet, environment  # noqa: E402
+from scripts.servers import ACTIONS_PY, RASA, ROOT, Fleet, environment  # noqa: E402
 
 CV_REPORT = ROOT / "results" / "cv" / "intent_report.json"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
 
+from scripts.servers import Fleet, free_port, load_directory  # noqa: E402
+
 SCRIPT = ROOT / "tests" / "conversations.yml"
 ENDPOINTS = ROOT / "tests" / "endpoints.recording.yml"
 MODEL = ROOT / "models" / "reclaim.tar.gz"
-STARTUP_SECONDS = 180
 OUTPUT = ROOT / "tests" / "test_conversations.yml"
 HEADER = """\
 # Recorded by scripts/record_stories.py from tests/conversations.yml: do not edit by hand.
@@ -55,71 +53,32 @@ def play(url: str, sender: str, messages: list[str]) -> None:
         response.raise_for_status()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"The {name} exited while starting:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"The {name} did not answer at {url} within {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
-
-
 @contextmanager
 def servers(workdir: Path) -> Iterator[tuple[str, Path]]:
     """An action server and a Rasa server of the recorder's own: (REST URL, tracker database)."""
     if not MODEL.exists():
         raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
-    action_port, rasa_port = _free_port(), _free_port()
+    action_port = free_port()
     tracker_db = workdir / "recording.db"
     env = {
         **os.environ,
-        "ACTION_PORT": str(action_port),
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(tracker_db),
         "DATABASE_URL": f"sqlite:///{workdir / 'directory.db'}",
+        "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
         "POSTCODE_LOOKUP_URL": "",  # recordings never depend on the network
         "RASA_TELEMETRY_ENABLED": "false",
         "PYTHONPATH": str(ROOT),
     }
-    actions_python = str(ROOT / ".venv" / "actions" / "bin" / "python")
-    subprocess.run([actions_python, "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    processes: list[subprocess.Popen] = []
+    load_directory(env)
+    fleet = Fleet(workdir)
     try:
-        log = workdir / "actions.log"
-        processes.append(subprocess.Popen(
-            [actions_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        ))
-        _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[-1], "action server", log)
-        log = workdir / "rasa.log"
-        processes.append(subprocess.Popen(
-            [str(ROOT / ".venv" / "rasa" / "bin" / "rasa"), "run", "--model", str(MODEL), "--endpoints",
-             str(ENDPOINTS), "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1",
-             "--port", str(rasa_port)],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        ))
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[-1], "Rasa server", log)
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", tracker_db
+        fleet.actions(env, port=action_port).wait_for_health()
+        rasa = fleet.rasa("rasa", MODEL, ENDPOINTS, env, credentials=ROOT / "bot" / "credentials.yml")
+        rasa.wait_until_up()
+        yield f"{rasa.url}/webhooks/rest/webhook", tracker_db
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        fleet.stop_all()
 
 
 async def export(store: SQLTrackerStore, sender: str, name: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from tests.integration.conftest import MODEL, WIDGET_SECRET, _wait_until_up, free_port
+from scripts.servers import Fleet, free_port, load_directory
+from tests.integration.conftest import MODEL, WIDGET_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -172,43 +172,28 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_RATE_LIMIT_PER_MINUTE": "120",
         "WIDGET_STARTS_PER_MINUTE": "120",
+        "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
     }
-    processes: list[subprocess.Popen] = []
+    fleet = Fleet(workdir)
     logs = [workdir / "actions.log", workdir / "rasa-0.log", workdir / "rasa-1.log"]
     try:
-        subprocess.run(
-            [str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True
-        )
-        actions = subprocess.Popen(
-            [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=logs[0].open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(actions)
-        ports = [free_port(), free_port()]
-        for number, port in enumerate(ports):  # both start at once: startup is the slow part
-            processes.append(subprocess.Popen(
-                [str(ROOT / ".venv/rasa/bin/rasa"), "run", "--model", str(MODEL),
-                 "--endpoints", "bot/endpoints.production.yml", "--credentials", "bot/credentials.yml",
-                 "--interface", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=env, stdout=logs[number + 1].open("w"), stderr=subprocess.STDOUT,
-            ))
-        _wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, "action server", logs[0])
-        for number, port in enumerate(ports):
-            _wait_until_up(f"http://127.0.0.1:{port}/", processes[number + 1], f"Rasa server {number}", logs[number + 1])
+        load_directory(env)
+        actions = fleet.actions(env, port=action_port)
+        servers = [  # both start at once: startup is the slow part
+            fleet.rasa(f"rasa-{number}", MODEL, ROOT / "bot" / "endpoints.production.yml", env,
+                       credentials=ROOT / "bot" / "credentials.yml")
+            for number in range(2)
+        ]
+        actions.wait_for_health()
+        for server in servers:
+            server.wait_until_up()
         yield Cluster(
-            rasa_urls=[f"http://127.0.0.1:{port}" for port in ports],
+            rasa_urls=[server.url for server in servers],
             database_url=POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
             logs=logs,
             redis_key_prefix=prefix,
         )
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        fleet.stop_all()
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

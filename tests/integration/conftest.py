@@ -4,45 +4,21 @@ with a throwaway tracker database, for the whole integration session."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from scripts.servers import Fleet, free_port, load_directory
 from tests.integration.callback_receiver import SECRET as CALLBACK_SECRET
 from tests.integration.callback_receiver import CallbackReceiver, tenants_with_receiver
 from tests.integration.servers import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "reclaim.tar.gz"
-STARTUP_SECONDS = 180
 WIDGET_SECRET = "integration-test-widget-secret"
 # Figures dashboard tokens for the test servers (never used anywhere else).
 DASHBOARD_TOKENS = {"default": "test-token-default", "example-charity": "test-token-example-charity"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The {name} exited while starting:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"The {name} did not answer at {url} within {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +38,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
     tenants = tenants_with_receiver(
         ROOT / "data" / "tenants", tmp_path_factory.mktemp("tenants"), "example-charity", callback_receiver.url
     )
-    action_port, rasa_port = free_port(), free_port()
+    action_port = free_port()
     env = {
         **os.environ,
         "ACTION_PORT": str(action_port),
@@ -95,37 +71,13 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         "WIDGET_TENANTS_DIR": str(tenants),
         "CALLBACK_SECRET_EXAMPLE_CHARITY": CALLBACK_SECRET,
     }
-    logs = {name: workdir / f"{name}.log" for name in ("actions", "rasa")}
-    processes: list[subprocess.Popen] = []
-    subprocess.run(
-        [str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True
-    )
+    load_directory(env)
+    fleet = Fleet(workdir)  # logs: actions.log and rasa.log, next to the tracker database
     try:
-        actions = subprocess.Popen(
-            [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(actions)
-        _wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, "action server", logs["actions"])
-        rasa = subprocess.Popen(
-            [
-                str(ROOT / ".venv/rasa/bin/rasa"), "run", "--model", str(MODEL),
-                "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(rasa_port),
-            ],
-            cwd=ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
-        )
-        processes.append(rasa)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, "Rasa server", logs["rasa"])
-        yield Bot(
-            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", workdir / "trackers.db",
-            action_url=f"http://127.0.0.1:{action_port}",
-        )
+        actions = fleet.actions(env, port=action_port)
+        actions.wait_for_health()
+        rasa = fleet.rasa("rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml")
+        rasa.wait_until_up()
+        yield Bot(f"{rasa.url}/webhooks/rest/webhook", workdir / "trackers.db", action_url=actions.url)
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        fleet.stop_all()

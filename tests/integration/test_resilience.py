@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.conftest import MODEL, WIDGET_SECRET, _wait_until_up, free_port
+from scripts.servers import Fleet, Server, free_port, load_directory
+from tests.integration.conftest import MODEL, WIDGET_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 3
@@ -33,35 +33,28 @@ class Servers:
     widget_url: str
     action_port: int
     env: dict
-    workdir: Path
-    actions: subprocess.Popen
+    fleet: Fleet
+    actions: Server
 
     def start_actions(self) -> None:
-        log = (self.workdir / "actions.log").open("a")
-        self.actions = subprocess.Popen(
-            [str(ROOT / ".venv/actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            # Its own process group: Sanic serves from a worker process, and freezing must reach it too.
-            start_new_session=True,
-        )
-        _wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, "action server",
-                       self.workdir / "actions.log")
+        self.actions = self.fleet.actions(self.env, port=self.action_port)
+        self.actions.wait_for_health()
 
     def stop_actions(self) -> None:
-        self.actions.terminate()
-        self.actions.wait(timeout=20)
+        self.fleet.stop(self.actions)
 
+    # The fleet starts each server in its own process group: Sanic answers from a worker process, and
+    # freezing must reach that too.
     def freeze_actions(self) -> None:
-        os.killpg(self.actions.pid, signal.SIGSTOP)
+        os.killpg(self.actions.process.pid, signal.SIGSTOP)
 
     def thaw_actions(self) -> None:
-        if self.actions.poll() is None:
-            os.killpg(self.actions.pid, signal.SIGCONT)
+        if self.actions.process.poll() is None:
+            os.killpg(self.actions.process.pid, signal.SIGCONT)
 
     @property
     def rasa_log(self) -> str:
-        return (self.workdir / "rasa.log").read_text(errors="replace")
+        return (self.fleet.workdir / "rasa.log").read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +62,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
     workdir = tmp_path_factory.mktemp("resilience")
-    action_port, rasa_port = free_port(), free_port()
+    action_port = free_port()
     env = {
         **os.environ,
-        "ACTION_PORT": str(action_port),
         "SANIC_HOST": "127.0.0.1",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "trackers.db"),
@@ -83,32 +75,21 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         "WIDGET_SECRET": WIDGET_SECRET,
         "REPLY_DEADLINE_SECONDS": str(DEADLINE_SECONDS),
         "WIDGET_STARTS_PER_MINUTE": str(STARTS_PER_MINUTE),
+        "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
     }
-    subprocess.run([str(ROOT / ".venv/actions/bin/python"), "-m", "actions.directory.load"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
-    rasa_log = workdir / "rasa.log"
-    pair = Servers(
-        f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", f"http://127.0.0.1:{rasa_port}/webhooks/widget",
-        action_port, env, workdir, actions=None,  # type: ignore[arg-type]
-    )
-    pair.start_actions()
-    rasa = subprocess.Popen(
-        [str(ROOT / ".venv/rasa/bin/rasa"), "run", "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
-         "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port)],
-        cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-    )
+    load_directory(env)
+    fleet = Fleet(workdir)
     try:
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, "Rasa server", rasa_log)
+        actions = fleet.actions(env, port=action_port)
+        actions.wait_for_health()
+        rasa = fleet.rasa("rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml")
+        rasa.wait_until_up()
+        pair = Servers(f"{rasa.url}/webhooks/rest/webhook", f"{rasa.url}/webhooks/widget", action_port, env, fleet,
+                       actions)
         yield pair
-    finally:
         pair.thaw_actions()
-        for process in (rasa, pair.actions):
-            process.terminate()
-        for process in (rasa, pair.actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    finally:
+        fleet.stop_all()
 
 
 class Rest:

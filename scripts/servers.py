@@ -1,4 +1,9 @@
-"""Starting and stopping the servers the benchmark drives, and reading their peak memory."""
+"""Starting and stopping Reclaim's servers from Python, and reading their peak memory.
+
+Shared by everything that needs real servers of its own on free ports: the integration tests
+(tests/integration/conftest.py, test_resilience.py, cluster.py), the story recorder
+(scripts/record_stories.py) and the benchmark (bench/). Standard library only, so it runs on both Pythons.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +57,10 @@ class Server:
     def peak_memory_mb(self) -> float:
         """Peak resident memory (VmHWM) of the process and its children, in MiB."""
         return sum(_peak_kib(pid) for pid in [self.process.pid, *_children(self.process.pid)]) / 1024
+
+    def wait_for_health(self) -> None:
+        """Like wait_until_up, for the action server (its root answers 404)."""
+        self.wait_until_up("/health")
 
     def stop(self) -> None:
         # Its own process group (start_new_session): the server and anything it started, nothing else.
@@ -112,8 +121,8 @@ class Fleet:
             command += ["--credentials", str(credentials)]
         return self.start(name, command, env, port, cwd)
 
-    def actions(self, env: Dict[str, str]) -> Server:
-        port = free_port()
+    def actions(self, env: Dict[str, str], port: Optional[int] = None) -> Server:
+        port = port or free_port()
         command = [str(ACTIONS_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
         return self.start("actions", command, {**env, "ACTION_PORT": str(port)}, port)
 
@@ -125,6 +134,12 @@ class Fleet:
         for server in reversed(list(self.servers)):
             server.stop()
         self.servers.clear()
+
+
+def load_directory(env: Dict[str, str]) -> None:
+    """Loads data/services and data/platforms into env's DATABASE_URL, as `make run` does."""
+    subprocess.run([str(ACTIONS_PY), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def environment(**overrides: str) -> Dict[str, str]:
