@@ -62,10 +62,11 @@ def test_a_real_widget_conversation_is_counted_under_its_charity_and_nothing_els
     say("yes")
     say("someone is threatening to share my nudes, I'm 16 and live in Cardiff")
     say("i want to kill myself")
-    grown = wait_for(bot, "example-charity", {
+    expected = {
         ("conversations_started", "all"): 1, ("situation", "threat_to_share"): 1, ("crisis_response", "all"): 1,
-    }, before)
-    assert grown == {("conversations_started", "all"): 1, ("situation", "threat_to_share"): 1, ("crisis_response", "all"): 1}
+        ("under_18", "all"): 1, ("nation", "wales"): 1,  # "I'm 16", "Cardiff"
+    }
+    assert wait_for(bot, "example-charity", expected, before) == expected
     assert counts(bot, "default") .get(("situation", "threat_to_share"), 0) == before_default.get(("situation", "threat_to_share"), 0)
 
     erased = httpx.delete(f"{bot.widget_url}/conversations/{conversation}", headers={"Origin": EXAMPLE_ORIGIN})
