@@ -33,7 +33,8 @@ def open_store(endpoints: Optional[Path] = None) -> ErasingSQLTrackerStore:
     if config is None or config.type != "bot.tracker_store.ErasingSQLTrackerStore":
         raise SystemExit(f"{endpoints} does not configure bot.tracker_store.ErasingSQLTrackerStore")
     warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa resets the filters on import
-    return ErasingSQLTrackerStore(domain=None, purge_schedule=False, **config.kwargs)
+    # As Rasa builds a custom store: the endpoints file's `url` is the database host.
+    return ErasingSQLTrackerStore(domain=None, purge_schedule=False, host=config.url, **config.kwargs)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -154,3 +154,23 @@ async def test_deleted_rows_do_not_linger_in_the_sqlite_file(store: ErasingSQLTr
     store.purge_expired(now=NOW)
     store.engine.dispose()
     assert b"a-marker-that-must-not-linger" not in path.read_bytes()
+
+
+def test_the_command_connects_to_the_production_profiles_database_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoints file's `url` is the database host (as Rasa passes it to a custom store): a cron purge
+    against PostgreSQL on another machine must not connect to the local socket instead."""
+    for name, value in {"TRACKER_PG_HOST": "db.example.internal", "TRACKER_PG_PORT": "5433", "TRACKER_PG_DB": "reclaim",
+                        "TRACKER_PG_USER": "reclaim", "TRACKER_PG_PASSWORD": "", "TRACKER_PG_LOGIN_DB": "",
+                        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1", "REDIS_PASSWORD": "",
+                        "REDIS_KEY_PREFIX": "x", "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook"}.items():
+        monkeypatch.setenv(name, value)
+    built: dict = {}
+
+    class Recording:
+        def __init__(self, **kwargs: object) -> None:
+            built.update(kwargs)
+
+    monkeypatch.setattr(retention, "ErasingSQLTrackerStore", Recording)
+    retention.open_store(retention.ROOT / "bot" / "endpoints.production.yml")
+    assert built["host"] == "db.example.internal" and str(built["port"]) == "5433"
+    assert built["dialect"] == "postgresql" and built["purge_schedule"] is False
