@@ -45,7 +45,11 @@ def database_url() -> str:
 
 class MetricsStore:
     def __init__(self, url: Optional[str] = None) -> None:
-        self.engine = sa.create_engine(url or database_url(), future=True, pool_pre_ping=True)
+        url = url or database_url()
+        # Counts are written by one background flush at a time: a small pool, so N Rasa servers sharing one
+        # PostgreSQL stay well inside its max_connections (docs/deploy/scale-out.md). SQLite pools differently.
+        pool = {} if url.startswith("sqlite") else {"pool_size": 1, "max_overflow": 1}
+        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True, **pool)
         metadata.create_all(self.engine)
 
     def add(self, increments: Mapping[Key, int]) -> None:
