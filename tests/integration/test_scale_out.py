@@ -16,8 +16,8 @@ from tests.integration.cluster import Cluster, cluster  # noqa: F401 - fixture
 # Messages whose answers do not depend on what came before, each with its own intent, so the stored
 # history shows which message each stored answer belongs to.
 HOLD_SECONDS = 3.0
-PAYLOADS = ["/bot_challenge", "/thanks", "/show_menu", "/bot_challenge", "/thanks", "/show_menu", "/bot_challenge",
-            "/thanks"]
+PAYLOADS = ["/bot_challenge", "/thanks", "/show_menu", "/feeling_upset", "/not_safe_now", "/talk_to_someone",
+            "/goodbye", "/crisis"]
 
 
 def say(cluster: Cluster, server: int, sender: str, message: str) -> str:
@@ -118,6 +118,7 @@ def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_o
     for number, turn in enumerate(concurrent):
         # Its own answer follows it before the next message is taken up: what the person got back is
         # exactly what is stored between this message and the next.
-        assert turn["bot"] == replies[number], number
+        # (Texts only: a reply that is only links, as "talk to someone" sends, has no text to compare.)
+        assert [text for text in turn["bot"] if text] == [text for text in replies[number] if text], number
         if number + 1 < len(concurrent):
             assert turn["last"] <= concurrent[number + 1]["at"], f"message {number + 1} began before {number} ended"
