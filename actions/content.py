@@ -47,6 +47,16 @@ def law_wording() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
+def faq() -> dict[str, dict[str, Any]]:
+    """Every question survivors ask, by id (data/faq/*.yml): answers, variants, services, sources."""
+    entries: list[dict[str, Any]] = []
+    for path in sorted((DATA_DIR / "faq").glob("*.yml")):
+        with open(path, encoding="utf-8") as file:
+            entries += (yaml.load(file, Loader=_Loader) or {}).get("questions") or []
+    return {entry["id"]: entry for entry in entries}
+
+
+@lru_cache(maxsize=None)
 def services() -> dict[str, dict[str, Any]]:
     """Every service by id (data/services/*.yml)."""
     entries: list[dict[str, Any]] = []

@@ -8,15 +8,16 @@ import datetime as dt
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+import os
+import re
+
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-import os
-import re
-
-from actions import content, facts, postcodes
+from actions import answers, content, facts, postcodes, understanding
 from actions.history import value_before_latest_message
 
 LONDON = ZoneInfo("Europe/London")
@@ -25,6 +26,33 @@ POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "https://api.postcod
 # "I live in Tonypandy", "near Leeds", "it's CF10 1AA": the words around a place that are not the place.
 _PLACE_PREFIX = re.compile(r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I)
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
+# "... and I live in Tonypandy": a place named while answering another question.
+_PLACE_IN_SENTENCE = re.compile(
+    r"\b(?:i\s*(?:'m|am)?\s*(?:live|living|based)\s+in|i'?m\s+from|i\s+am\s+from|we\s+live\s+in)\s+([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}?)(?=\s*(?:$|[,.!?;]|\s+(?:and|but|so|if|it|he|she|they|my|im|i)\b))",
+    re.I,
+)
+# Requests that must reach their own rules (data/rules): the form hears no fact in these messages, so it
+# is rejected and the rule runs (the slot mappings exclude the same intents: bot/domain/slots.yml).
+INTERRUPTING_INTENTS = frozenset(
+    {
+        "crisis",
+        "not_safe_now",
+        "stop",
+        "end_chat",
+        "talk_to_someone",
+        "request_callback",
+        "delete_conversation",
+        "start_again",
+        "show_menu",
+        "goodbye",
+        "thanks",
+        "bot_challenge",
+        "ask_law",
+        "more_steps",
+        "offence_detail",
+    }
+)
+FACT_SLOTS = ("age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
 # The value of `more_situations` once the person has nothing to add (bot/domain/slots.yml).
 MORE_SITUATIONS_DONE = "done"
 
@@ -55,6 +83,18 @@ def place_in(text: str) -> str | None:
     return place or None
 
 
+def threat_first_steps(tracker: Tracker) -> dict[str, str]:
+    """The first steps for someone being threatened, for what they have already done: never "don't pay"
+    to someone who has paid, as if it were news."""
+    done = set(understanding.complied_named(tracker.latest_message)) | set(tracker.get_slot("complied") or [])
+    wording = content.questions()
+    if "paid" in done:
+        return wording["threat_first_steps_paid"]
+    if "sent_more" in done:
+        return wording["threat_first_steps_sent_more"]
+    return wording["threat_first_steps"]
+
+
 class ValidateFactsForm(FormValidationAction):
     # Replaced in tests to pin "now", and to look places up without the network.
     today: Callable[[], dt.date] = staticmethod(london_today)
@@ -64,6 +104,43 @@ class ValidateFactsForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_facts_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if intent in INTERRUPTING_INTENTS:
+            return []  # nothing heard: the form is rejected and the request's own rule answers it
+        events = await super().run(dispatcher, tracker, domain)
+        events += self._heard_beside_the_answer(dispatcher, tracker, events)
+        return events
+
+    def _heard_beside_the_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+    ) -> list[EventType]:
+        """What else the message said: what was already done under blackmail, a question to answer now
+        (the form then asks its question again), facts given instead of answering "anything else?"."""
+        message = tracker.latest_message or {}
+        extra: list[EventType] = []
+        complied = understanding.complied_named(message)
+        if complied:
+            extra.append(SlotSet("complied", understanding.merge(tracker.get_slot("complied"), complied)))
+        set_now = {event["name"]: event.get("value") for event in events if event.get("event") == "slot"}
+        if (
+            tracker.get_slot("requested_slot") == "more_situations"
+            and "more_situations" not in set_now
+            and "situation" not in set_now
+            and any(set_now.get(slot) is not None for slot in FACT_SLOTS)
+        ):
+            # They moved on to other facts instead of adding a situation: take that as "that's all".
+            extra.append(SlotSet("more_situations", MORE_SITUATIONS_DONE))
+        if (message.get("intent") or {}).get("name") == "personal_details" and set_now:
+            dispatcher.utter_message(response="utter_no_personal_details")
+        question_id = answers.question_asked(tracker)
+        if question_id:
+            slots = {**answers.slots_of(tracker), **{k: v for k, v in set_now.items() if v is not None}}
+            answers.answer_question(dispatcher, question_id, slots)
+            extra.append(SlotSet(answers.LAST_QUESTION_SLOT, question_id))
+        return extra
 
     async def required_slots(
         self,
@@ -94,19 +171,38 @@ class ValidateFactsForm(FormValidationAction):
 
     # ---- custom extraction -----------------------------------------------------------------------
 
+    async def extract_situation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Other situations named in the same message ("filmed without me knowing and showed his mates")
+        are added to the one the intent gave."""
+        named = understanding.situations_named(tracker.latest_message)
+        if not named:
+            return {}
+        current = facts.situations(tracker.get_slot("situation") or [])
+        merged = facts.merge_situations(current, named)
+        return {"situation": merged} if merged != current else {}
+
     async def extract_nation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A UK postcode or a town the NLU lookups do not know, answering "where do you live?", is
         looked up (postcodes.io). Only the nation is kept: never the postcode or the place. If the
         lookup fails, nothing is set and the question is asked again, with the nation buttons."""
-        if tracker.get_slot("requested_slot") != "nation" or tracker.get_slot("nation"):
+        if tracker.get_slot("nation"):
             return {}
         message = tracker.latest_message or {}
         if any(entity.get("entity") == "nation" for entity in message.get("entities") or []):
             return {}  # the NLU already knew the place
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
+        if tracker.get_slot("requested_slot") != "nation":
+            # Another question was asked: only a place the person plainly says they live in is looked up.
+            said = _PLACE_IN_SENTENCE.search(text)
+            if not said or text.startswith("/") or not POSTCODE_LOOKUP_URL:
+                return {}
+            nation = await self.lookup_nation(said.group(1))
+            return {"nation": nation} if nation else {}
         # Only an answer that looks like a place is sent to the lookup service: never a sentence about
         # what happened or how they feel, never a crisis message.
         if intent not in PLACE_ANSWER_INTENTS or text.startswith("/"):
@@ -131,7 +227,7 @@ class ValidateFactsForm(FormValidationAction):
         for situation in (item for item in merged if item not in previous):
             dispatcher.utter_message(text=content.for_role(wording["acknowledgements"][situation], role))
             if situation == "threat_to_share":
-                dispatcher.utter_message(text=content.for_role(wording["threat_first_steps"], role))
+                dispatcher.utter_message(text=content.for_role(threat_first_steps(tracker), role))
         result: dict[str, Any] = {"situation": merged}
         nothing_more_to_add = set(facts.SPECIFIC_SITUATIONS) <= set(merged)
         if nothing_more_to_add or not set(merged) & set(facts.SPECIFIC_SITUATIONS):
@@ -184,6 +280,10 @@ class ValidateFactsForm(FormValidationAction):
     def validate_perpetrator(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        earlier = facts.perpetrator(value_before_latest_message(tracker, "perpetrator"))
+        if earlier and tracker.get_slot("requested_slot") != "perpetrator":
+            # "my friend saw it" later on does not replace who they said did it.
+            return {"perpetrator": earlier}
         return self._checked("perpetrator", facts.perpetrator, value, dispatcher, tracker)
 
     def validate_platforms(

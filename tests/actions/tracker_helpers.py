@@ -38,12 +38,14 @@ def make_tracker(
     role: str = "survivor",
     intent: str = "inform",
     events_before: list[dict[str, Any]] | None = None,
+    message: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker as the action server receives it during the form.
 
     `before`: slot values set before the person's latest message. `now`: values taken from the latest
     message, which Rasa has already put in the slots and appends as the last events (the candidates
     a FormValidationAction validates). `events_before` go first, e.g. a restart or a new session.
+    `message`: more of the latest message's parse data (entities, the question it asks).
     """
     before = before or {}
     now = now or {}
@@ -58,7 +60,7 @@ def make_tracker(
     return Tracker(
         sender_id="test",
         slots=slots,
-        latest_message={"intent": {"name": intent}, "entities": [], "text": ""},
+        latest_message={"intent": {"name": intent}, "entities": [], "text": "", **(message or {})},
         events=events,
         paused=False,
         followup_action=None,
