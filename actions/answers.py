@@ -14,7 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content, facts
+from actions import acknowledge, content, facts, understanding
+from actions.history import value_before_latest_message
 from actions.opening_hours import LONDON, describe, status
 from actions.summary import tel_link
 
@@ -57,6 +58,11 @@ def question_asked(tracker: Tracker) -> str | None:
     if intent != FAQ_INTENT and intent not in EMBEDDED_QUESTION_INTENTS:
         return None
     return str(question_id)
+
+
+def implied_situation(question_id: str) -> str | None:
+    """The situation a question tells us about ("I already paid him": a threat), from data/faq."""
+    return content.faq().get(question_id, {}).get("implies_situation")
 
 
 def known_facts(slots: dict[str, Any]) -> dict[str, Any]:
@@ -176,5 +182,22 @@ class ActionAnswerQuestion(Action):
         if question_id is None:
             dispatcher.utter_message(text=wording["not_sure_which"], buttons=list(wording["after_buttons"]))
             return []
-        answer_question(dispatcher, question_id, slots_of(tracker), buttons=list(wording["after_buttons"]))
-        return [SlotSet(LAST_QUESTION_SLOT, question_id)]
+        # What happened, if the question says (a second situation named, or one the question implies):
+        # kept for the questions, and acknowledged once, after the answer.
+        # Rasa may already have put this message's situations in the slot (action_extract_slots runs
+        # validate_facts_form on every message, and drops what it says): compare with the value before.
+        before = facts.situations(value_before_latest_message(tracker, "situation") or [])
+        named = facts.situations(tracker.get_slot("situation") or []) + understanding.situations_named(tracker.latest_message)
+        implied = implied_situation(question_id)
+        heard = facts.merge_situations(before, named + ([implied] if implied else []))
+        new = [situation for situation in heard if situation not in before]
+        buttons = wording["after_buttons_heard"] if heard else wording["after_buttons"]
+        answer_question(dispatcher, question_id, slots_of(tracker), buttons=list(buttons))
+        acknowledge.acknowledge(dispatcher, tracker, new, first_steps=implied != "threat_to_share")
+        events = [SlotSet(LAST_QUESTION_SLOT, question_id)]
+        if new:
+            events.append(SlotSet("situation", heard))
+        complied = understanding.complied_named(tracker.latest_message)
+        if complied:
+            events.append(SlotSet("complied", understanding.merge(tracker.get_slot("complied"), complied)))
+        return events

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import answers, content, facts, postcodes, understanding
+from actions import acknowledge, answers, content, facts, postcodes, understanding
 from actions.history import value_before_latest_message
 
 LONDON = ZoneInfo("Europe/London")
@@ -81,18 +81,6 @@ def place_in(text: str) -> str | None:
         return postcode.group()
     place = _PLACE_PREFIX.sub("", text.strip()).strip(" .!?,")
     return place or None
-
-
-def threat_first_steps(tracker: Tracker) -> dict[str, str]:
-    """The first steps for someone being threatened, for what they have already done: never "don't pay"
-    to someone who has paid, as if it were news."""
-    done = set(understanding.complied_named(tracker.latest_message)) | set(tracker.get_slot("complied") or [])
-    wording = content.questions()
-    if "paid" in done:
-        return wording["threat_first_steps_paid"]
-    if "sent_more" in done:
-        return wording["threat_first_steps_sent_more"]
-    return wording["threat_first_steps"]
 
 
 class ValidateFactsForm(FormValidationAction):
@@ -177,6 +165,10 @@ class ValidateFactsForm(FormValidationAction):
         """Other situations named in the same message ("filmed without me knowing and showed his mates")
         are added to the one the intent gave."""
         named = understanding.situations_named(tracker.latest_message)
+        question_id = answers.question_asked(tracker)
+        implied = answers.implied_situation(question_id) if question_id else None
+        if implied:
+            named.append(implied)  # "I already paid him and he wants more": a threat, asked as a question
         if not named:
             return {}
         current = facts.situations(tracker.get_slot("situation") or [])
@@ -222,12 +214,11 @@ class ValidateFactsForm(FormValidationAction):
         merged = facts.merge_situations(previous, facts.situations(value or []))
         if not merged:
             return {"situation": None}
-        role = tracker.get_slot("role")
-        wording = content.questions()
-        for situation in (item for item in merged if item not in previous):
-            dispatcher.utter_message(text=content.for_role(wording["acknowledgements"][situation], role))
-            if situation == "threat_to_share":
-                dispatcher.utter_message(text=content.for_role(threat_first_steps(tracker), role))
+        question_id = answers.question_asked(tracker)
+        answered_threat = bool(question_id) and answers.implied_situation(question_id) == "threat_to_share"
+        acknowledge.acknowledge(
+            dispatcher, tracker, [item for item in merged if item not in previous], first_steps=not answered_threat
+        )
         result: dict[str, Any] = {"situation": merged}
         nothing_more_to_add = set(facts.SPECIFIC_SITUATIONS) <= set(merged)
         if nothing_more_to_add or not set(merged) & set(facts.SPECIFIC_SITUATIONS):

@@ -193,3 +193,31 @@ async def test_an_unknown_question_is_met_with_a_gentle_ask_again() -> None:
 def test_a_question_inside_a_crisis_message_is_left_to_the_crisis_rule() -> None:
     assert answers.question_asked(question_tracker("police_court", intent="crisis", embedded=True)) is None
     assert answers.question_asked(question_tracker("police_court", intent="report_shared", embedded=True)) == "police_court"
+
+
+async def test_what_happened_in_a_question_is_acknowledged_once_and_kept() -> None:
+    # Rasa's action_extract_slots may already have put this message's situations in the slot.
+    message = {
+        "question": {"id": "crime_if_married", "confidence": 0.9, "embedded": False},
+        "entities": [{"entity": "cue_taken", "value": "…"}, {"entity": "cue_shared", "value": "…"}],
+    }
+    tracker = make_tracker(intent="faq", now={"situation": ["taken_without_consent"]}, message=message)
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    events = await answers.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert "married" in said[0].lower()  # the answer first
+    assert any("Nobody had the right to take those images" in text for text in said[1:])
+    assert any("Having private images shared" in text for text in said[1:])
+    assert {"event": "slot", "timestamp": None, "name": "situation", "value": ["taken_without_consent", "shared_without_consent"]} in events
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Carry on", "Talk to a person"]
+
+
+async def test_a_question_about_paying_a_blackmailer_is_heard_as_a_threat() -> None:
+    tracker = question_tracker("sextortion_already_paid")
+    dispatcher = CollectingDispatcher()
+    events = await answers.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "situation", "value": ["threat_to_share"]} in events
+    said = " ".join(texts(dispatcher))
+    assert "Being threatened like this is frightening" in said
+    assert "please don't pay and don't send anything" not in said  # the answer already covers paying

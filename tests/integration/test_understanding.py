@@ -78,11 +78,11 @@ def test_reporting_to_the_police_without_a_name_is_answered_not_read_as_a_situat
 def test_a_question_in_the_middle_of_the_questions_is_answered_then_the_question_is_asked_again(bot: Bot) -> None:
     chat = in_the_questions(bot)
     asked = chat.say_text("no that's all")
-    assert "under 18 in the images" in asked
+    assert "How old are you" in asked
     replies = chat.say("will my employer find out?")
     text = joined(replies)
     assert "work" in text.lower() or "employer" in text.lower()
-    assert "under 18 in the images" in replies[-1]["text"]  # back to the question that was asked
+    assert "How old are you" in replies[-1]["text"]  # back to the question that was asked
     assert "I'd rather not say" in buttons(replies[-1:])
 
 
@@ -99,7 +99,6 @@ def test_an_answer_and_a_question_in_one_message_both_count(bot: Bot) -> None:
 def test_the_answer_fits_the_persons_nation(bot: Bot) -> None:
     chat = in_the_questions(bot)
     chat.say("no that's all")
-    chat.say("no")  # 18 or over in the images
     scottish = chat.say_text("i'm 30 and i live in scotland. can i stay anonymous if i go to the police?")
     other = start(bot).say_text("can i stay anonymous if i go to the police?")
     assert scottish != other
@@ -148,8 +147,9 @@ def test_already_paid_is_heard_and_never_met_with_please_dont_pay(bot: Bot) -> N
     chat.say("yes")
     text = chat.say_text("i already paid him £200 and now he wants more")
     assert "please don't pay and don't send anything" not in text
-    assert "already paid" in text.lower()
+    assert "don't pay any more" in text.lower()
     assert "not your fault" in text
+    assert "What has happened?" not in text  # a threat, heard: not asked again
 
 
 def test_filmed_and_shared_and_the_marriage_question_are_all_heard(bot: Bot) -> None:
@@ -222,7 +222,7 @@ def test_crisis_inside_the_questions_even_beside_an_answer(bot: Bot, message: st
 @pytest.mark.parametrize("message", CRISIS_MESSAGES)
 def test_crisis_after_the_summary(bot: Bot, message: str) -> None:
     chat = in_the_questions(bot)
-    for answer in ("no that's all", "no", "25", "england", "last week", "my ex", "instagram"):
+    for answer in ("no that's all", "25", "no", "england", "last week", "my ex", "instagram"):
         chat.say(answer)
     summary = chat.say_text("get it taken down")
     assert "next steps" in summary.lower()
