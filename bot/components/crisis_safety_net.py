@@ -3,7 +3,8 @@
 It runs after the intent classifier and the FallbackClassifier, so it overrides both: detecting a
 crisis does not depend on how well the classifier was trained. Without a lexicon match, a crisis
 guess from the classifier stands only when it is confident (`classifier_min_confidence`). The lexicon is read from YAML at
-training time and stored in the model, so a running server never depends on files outside the model.
+training time, its named word sets spelt out, and stored in the model, so a running server never
+depends on files outside the model.
 The message's metadata records only which category matched, never the words.
 """
 
@@ -22,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.crisis_matcher import CrisisMatcher
+from bot.components.crisis_matcher import CrisisMatcher, expand_word_sets
 
 LEXICON_FILE_NAME = "crisis_lexicon.json"
 # Key added to the parse data: {"category": "..."} when the net fired.
@@ -70,7 +71,8 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         categories = lexicon.get("categories") or {}
         if not categories or not all(isinstance(phrases, list) and phrases for phrases in categories.values()):
             raise ValueError(f"The crisis lexicon {self._config['lexicon_path']} has an empty category.")
-        self._lexicon = {str(name): [str(p) for p in phrases] for name, phrases in categories.items()}
+        # Named word sets ("@victim") are spelt out here, so the model holds plain phrases only.
+        self._lexicon = expand_word_sets(categories, lexicon.get("word_sets") or {})
         self._matcher = CrisisMatcher.from_lexicon(self._lexicon)
         with self._model_storage.write_to(self._resource) as directory:
             rasa.shared.utils.io.dump_obj_as_json_to_file(directory / LEXICON_FILE_NAME, self._lexicon)

@@ -3,6 +3,7 @@ saved into and loaded from a model, and records only the category, never the wor
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.crisis_safety_net import PARSE_DATA_KEY, CrisisSafetyNet
+from bot.components.crisis_safety_net import LEXICON_FILE_NAME, PARSE_DATA_KEY, CrisisSafetyNet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,32 @@ def test_overrides_the_classifier_after_a_save_and_load(trained_and_loaded: Cris
 def test_overrides_the_fallback_too(trained_and_loaded: CrisisSafetyNet) -> None:
     [message] = trained_and_loaded.process([classified("i wanna unalive myself", "nlu_fallback", 0.3)])
     assert message.get("intent")["name"] == "crisis"
+
+
+def test_threats_in_any_contraction_are_caught_after_a_save_and_load(trained_and_loaded: CrisisSafetyNet) -> None:
+    messages = [classified(text, "report_threat") for text in ["he said he'll kill me", "hed kill me", "he will kill me"]]
+    for message in trained_and_loaded.process(messages):
+        assert message.get(PARSE_DATA_KEY) == {"category": "immediate_danger"}, message.get("text")
+
+
+def test_the_model_holds_the_lexicon_with_its_word_sets_spelt_out(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("crisis_safety_net")
+    config = {**CrisisSafetyNet.get_default_config(), "lexicon_path": str(ROOT / "data/safety/crisis_lexicon.yml")}
+    CrisisSafetyNet.create(config, storage, resource, ExecutionContext(GraphSchema({}), "test")).train(TrainingData())
+    with storage.read_from(resource) as directory:
+        stored = json.loads((directory / LEXICON_FILE_NAME).read_text())
+    assert set(stored) == {"suicide_or_self_harm", "immediate_danger"}
+    assert not any("@" in phrase for phrases in stored.values() for phrase in phrases)
+
+
+def test_training_fails_loudly_on_an_unknown_word_set(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon.yml"
+    lexicon.write_text(yaml.safe_dump({"categories": {"immediate_danger": ["@nobody will hurt me"]}}))
+    config = {**CrisisSafetyNet.get_default_config(), "lexicon_path": str(lexicon)}
+    component = CrisisSafetyNet.create(config, LocalModelStorage(tmp_path), Resource("x"), ExecutionContext(GraphSchema({}), "t"))
+    with pytest.raises(ValueError):
+        component.train(TrainingData())
 
 
 def test_leaves_other_messages_alone(trained_and_loaded: CrisisSafetyNet) -> None:
