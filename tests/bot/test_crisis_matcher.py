@@ -196,6 +196,7 @@ SUICIDE = [
 ]
 
 SELF_HARM = [
+    "kept smashing my fist into the door till my hand split",
     "i cut myself again last night",
     "I've been cutting myself",
     "i'm cutting again",
