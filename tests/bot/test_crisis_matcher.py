@@ -32,6 +32,12 @@ def matcher() -> CrisisMatcher:
 
 
 SUICIDE = [
+    # Blind-set misses (2026-12-01), fixed as classes: goodbye letters, a heavily shortened "want to die",
+    # the means at hand, passive "not waking up".
+    "left goodbye notes for everyone",
+    "i wan 2 di",
+    "got a new packet of painkillers here and im about to swallow the lot",
+    "been thinking of not waking up again",
     # reported misses
     "thinking of ending it all",
     "i just want to disappear forever and never wake up",
@@ -310,6 +316,9 @@ IMMEDIATE_DANGER = [
 ]
 
 ORDINARY_SADNESS = [
+    "someone broke into my car and nicked my bag",
+    "i'm going to take them all down myself",
+    "i'm nervous about not waking up in time for work",
     # the brief's examples
     "this is killing me",
     "i'm dying of embarrassment",
