@@ -183,6 +183,13 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
             rows = scores / scores.sum(axis=1, keepdims=True)
         return [dict(zip(classes, map(float, row))) for row in rows]
 
+    def _has_a_known_word(self, text: str) -> bool:
+        words = self._model["words"] if self._model else None
+        if words is None:
+            return False
+        vocabulary = words.vocabulary_
+        return any(token in vocabulary for token in words.build_analyzer()(text))
+
     def _is_question(self, label: str) -> bool:
         return label.startswith(self._config["retrieval_intent"] + "/")
 
@@ -225,6 +232,10 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
                 continue
             probabilities = self.probabilities([text])[0]
             ranking = self._intents(probabilities)
+            if not self._has_a_known_word(text):
+                # Nothing it has ever seen ("ocelotcanary0dc", keyboard mashing): the character n-grams
+                # alone would still pick something, so the FallbackClassifier gets confidence 0 instead.
+                ranking = [(name, 0.0) for name, _ in ranking]
             intent, confidence = ranking[0]
             message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
             message.set(
@@ -232,6 +243,8 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
                 [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking[:RANKING_LENGTH]],
                 add_to_output=True,
             )
+            if confidence == 0.0:
+                continue
             if intent == self._config["retrieval_intent"]:
                 questions = self._questions(probabilities)
                 self._set_response_selector(message, questions)
