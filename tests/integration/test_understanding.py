@@ -58,13 +58,13 @@ def test_how_long_stopncii_takes_is_answered_and_never_ends_the_chat(bot: Bot) -
 
 def test_will_my_parents_find_out_is_answered(bot: Bot) -> None:
     text = start(bot).say_text("will my parents find out if i report it?")
-    assert "didn't understand" not in text
+    assert "not sure I understood" not in text
     assert "Childline" in text
 
 
 def test_being_watched_on_the_phone_is_answered_with_how_to_stay_safe(bot: Bot) -> None:
     text = start(bot).say_text("I'm scared he'll check my phone and see I talked to you")
-    assert "didn't understand" not in text
+    assert "not sure I understood" not in text
     assert "Quick exit" in text or "quick exit" in text or "delete" in text
 
 
@@ -175,7 +175,7 @@ def test_name_and_number_are_not_read_as_helping_someone_and_not_stored(bot: Bot
 def test_age_and_nation_at_the_anything_else_question_are_heard(bot: Bot) -> None:
     chat = in_the_questions(bot)
     text = chat.say_text("I'm 24 and live in England")
-    assert "didn't catch" not in text and "didn't understand" not in text
+    assert "didn't catch" not in text and "not sure I understood" not in text
     assert "How old are you" not in text and "Where do you live" not in text
     assert "under 18 in the images" in text
 
