@@ -16,12 +16,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import acknowledge, content, facts, understanding
 from actions.history import value_before_latest_message
-from actions.opening_hours import LONDON, describe, status
-from actions.summary import tel_link
+from actions.opening_hours import describe, status
+from actions.summary import london_now, service_links
 
 # Set after every answer: the form is then never rejected for a message that only asked a question.
 LAST_QUESTION_SLOT = "last_question"
-QUESTION_KEY = "question"  # parse data written by bot/components/question_selector.py
+QUESTION_KEY = "question"  # parse data written by bot/components/intent_classifier.py
 FAQ_INTENT = "faq"
 EMBEDDED_QUESTION_INTENTS = frozenset(
     {
@@ -39,10 +39,6 @@ EMBEDDED_QUESTION_INTENTS = frozenset(
         "nlu_fallback",
     }
 )
-
-
-def london_now() -> dt.datetime:
-    return dt.datetime.now(LONDON)
 
 
 def question_asked(tracker: Tracker) -> str | None:
@@ -134,15 +130,6 @@ def service_line(service: dict[str, Any], now: dt.datetime) -> str:
     return " ".join(parts)
 
 
-def service_links(service: dict[str, Any]) -> list[dict[str, str]]:
-    links = []
-    if service.get("phone"):
-        links.append({"title": f"Call {service['name']}: {service['phone']}", "url": tel_link(service["phone"])})
-    if service.get("web"):
-        links.append({"title": service["name"], "url": service["web"]})
-    return links
-
-
 def answer_question(
     dispatcher: CollectingDispatcher,
     question_id: str,
@@ -154,15 +141,16 @@ def answer_question(
     entry = content.faq()[question_id]
     known = known_facts(slots)
     text, service_ids = choose(entry, known)
-    services = [content.live_service(service_id) for service_id in service_ids]
-    services = [service for service in services if _fits_age(service, known)]
+    # (id, service) pairs, so an id always names its own service once some are left out for age.
+    shown = [(service_id, content.live_service(service_id)) for service_id in service_ids]
+    shown = [(service_id, service) for service_id, service in shown if _fits_age(service, known)]
     moment = now or london_now()
-    lines = [text.strip(), *(f"- {service_line(service, moment)}" for service in services)]
-    links = [link for service in services for link in service_links(service)]
+    lines = [text.strip(), *(f"- {service_line(service, moment)}" for _, service in shown)]
+    link_services = {link["url"]: service_id for service_id, service in shown for link in service_links(service)}
     custom: dict[str, Any] = {"question": question_id}
-    if links:
-        link_services = {link["url"]: service_id for service_id, service in zip(service_ids, services) for link in service_links(service)}
-        custom.update(links=links, services=[s for s in service_ids if s in link_services.values()], link_services=link_services)
+    if link_services:
+        links = [link for _, service in shown for link in service_links(service)]
+        custom.update(links=links, services=list(dict.fromkeys(link_services.values())), link_services=link_services)
     dispatcher.utter_message(text="\n".join(lines), buttons=buttons or [], json_message=custom)
 
 

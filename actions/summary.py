@@ -79,14 +79,20 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
     return template.format(**fields)
 
 
+def service_links(service: dict[str, Any]) -> list[dict[str, str]]:
+    """A service's tel: link and web link, as the next steps and the answers to questions show them."""
+    links = []
+    if service.get("phone"):
+        links.append({"title": f"Call {service['name']}: {service['phone']}", "url": tel_link(service["phone"])})
+    if service.get("web"):
+        links.append({"title": service["name"], "url": service["web"]})
+    return links
+
+
 def step_links(step: Step) -> list[dict[str, str]]:
     links = []
     if step.service is not None:
-        service = content.live_service(step.service)
-        if service.get("phone"):
-            links.append({"title": f"Call {service['name']}: {service['phone']}", "url": tel_link(service["phone"])})
-        if service.get("web"):
-            links.append({"title": service["name"], "url": service["web"]})
+        links += service_links(content.live_service(step.service))
     if step.platform is not None:
         platform = content.live_platform(step.platform) or {}
         url = (platform.get("report_fake_url") if step.template == "platform_report_fake" else None) or platform.get("report_url")

@@ -221,3 +221,13 @@ async def test_a_question_about_paying_a_blackmailer_is_heard_as_a_threat() -> N
     said = " ".join(texts(dispatcher))
     assert "Being threatened like this is frightening" in said
     assert "please don't pay and don't send anything" not in said  # the answer already covers paying
+
+
+def test_each_link_is_counted_for_its_own_service_when_some_are_left_out_for_age() -> None:
+    message = answer_for("hashing_how_it_works", age_group="13_15")  # StopNCII.org left out
+    link_services = message["custom"]["link_services"]
+    for service_id in message["custom"]["services"]:
+        service = content.services()[service_id]
+        if service.get("web"):
+            assert link_services[service["web"]] == service_id
+    assert "stopncii" not in message["custom"]["services"]

@@ -151,3 +151,12 @@ async def test_a_place_someone_lives_is_heard_at_another_question(form: Validate
     heard = slots_set(await form.run(dispatcher, tracker, domain()))
     assert heard["nation"] == "wales" and heard["age_group"] == "18_plus"
     assert looked_up == ["Tonypandy"]  # only the place, never the sentence
+
+
+def test_the_slot_mappings_and_the_form_agree_on_what_interrupts() -> None:
+    from actions.facts_form import INTERRUPTING_INTENTS
+
+    slots = yaml.safe_load((ROOT / "bot" / "domain" / "slots.yml").read_text(encoding="utf-8"))
+    assert set(slots["x-interrupting"]) == INTERRUPTING_INTENTS
+    perpetrator = next(m for m in slots["slots"]["perpetrator"]["mappings"] if m.get("entity") == "perpetrator")
+    assert set(perpetrator["not_intent"]) == INTERRUPTING_INTENTS | {"helping_someone"}
