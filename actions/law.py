@@ -35,8 +35,6 @@ PERIODS = {
     "2024_to_2025": (dt.date(2024, 1, 1), dt.date(2025, 12, 31)),
     "since_2026": (dt.date(2026, 1, 1), dt.date.max),
 }
-# An overlap this short between a period and an offence's dates is noise, not a likely case.
-MIN_OVERLAP = dt.timedelta(days=31)
 # Dates before this need no mention when we do not know when it happened: almost nothing reaches back so far.
 LONG_STANDING = dt.date(2020, 1, 1)
 # Offences at or above this relevance are the main ones for a situation: worth a note when too early.
@@ -267,8 +265,9 @@ def _date_conditions(offence: Offence, case: Case, matched: set[str]) -> list[st
         if offence.in_force_until:
             conditions.append(f"If it happened before {long_date(end + dt.timedelta(days=1))}")
         return conditions
-    overlap_start, overlap_end = max(period[0], start), min(period[1], end)
-    if overlap_end < overlap_start or (overlap_end - overlap_start) < MIN_OVERLAP:
+    # Any overlap counts, however short: the person may have been harmed on exactly those days
+    # (sharing on 10 January 2024 falls under the older law, which ended on 30 January).
+    if max(period[0], start) > min(period[1], end):
         return None
     conditions = []
     if start > period[0] and start >= LONG_STANDING:
@@ -280,7 +279,7 @@ def _date_conditions(offence: Offence, case: Case, matched: set[str]) -> list[st
 
 def _starts_after(offence: Offence, case: Case) -> bool:
     period = PERIODS.get(case.when or "")
-    return bool(period and offence.in_force_from and offence.in_force_from > period[1] - MIN_OVERLAP)
+    return bool(period and offence.in_force_from and offence.in_force_from > period[1])
 
 
 def long_date(day: dt.date) -> str:

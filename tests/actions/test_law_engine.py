@@ -7,6 +7,8 @@ the ones that must never be named. A wrong answer here is a survivor told the wr
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 from pathlib import Path
 from typing import Any
@@ -241,6 +243,30 @@ def test_sharing_in_england_before_2024_is_the_old_s33_offence() -> None:
     (s33_message,) = [m for m in explanation_messages(explanation, "survivor") if S33 in str(m.get("buttons"))]
     assert "meant to cause you distress" in s33_message["text"]
     assert "does not matter why" not in s33_message["text"]
+
+
+@pytest.mark.parametrize("nation", ["england", "wales"])
+def test_sharing_in_january_2024_is_covered_by_the_old_law_until_30_january(nation: str) -> None:
+    """The older law ran to 30 January 2024 and s.66B from 31 January: a month of 2024 was once dropped."""
+    explanation = explain(case(nation, [SHARED], ADULT, "2024_to_2025"), OFFENCES)
+
+    assert conditions(explanation, S33) == ("If it happened before 31 January 2024",)
+    assert conditions(explanation, S66B) == ("If it happened on or after 31 January 2024",)
+    assert ids(explanation).index(S66B) < ids(explanation).index(S33)
+
+
+def test_an_offence_is_shown_for_every_period_its_dates_touch_however_briefly() -> None:
+    """Whatever is said when the date is unknown is also said for each period the offence's dates overlap."""
+    for c, explanation in ALL_EXPLAINED:
+        if c.when in PERIODS:
+            continue
+        for item in explanation.offences:
+            start = item.offence.in_force_from or dt.date.min
+            end = item.offence.in_force_until or dt.date.max
+            for when, (first, last) in PERIODS.items():
+                if start <= last and end >= first:
+                    dated = explain(dataclasses.replace(c, when=when), OFFENCES)
+                    assert item.offence.id in ids(dated), (c, when, item.offence.id)
 
 
 @pytest.mark.parametrize("nation", ["england", "wales"])
