@@ -121,7 +121,7 @@ async def test_a_law_not_confirmed_in_force_says_so() -> None:
     assert list(by_id) == events[0]["value"]
     assert WORDING["not_confirmed_in_force"] in by_id["ew_cpa2026_taking_intimate_image"]
     assert WORDING["not_confirmed_in_force"] not in by_id["ew_soa2003_s67_voyeurism"]
-    assert "if it happened on or after 29 April 2026" in by_id["ew_cpa2026_taking_intimate_image"]
+    assert "if it happened on or after 29 June 2026" in by_id["ew_cpa2026_taking_intimate_image"]
 
 
 async def test_conditions_are_said_before_the_law() -> None:
