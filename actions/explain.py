@@ -43,10 +43,15 @@ def _sentence_case(text: str) -> str:
 
 
 def describe_offence(item_offence: Offence, conditions: tuple[str, ...], wording: dict[str, Any]) -> str:
-    """Title (with its conditions), what it covers, and what has to be shown about motive."""
+    """Title and the law's name (with its conditions), what it covers, and what has to be shown about
+    motive. The law is named from the first mention, so the person can quote it to the police or a platform."""
     title = item_offence.title
+    if item_offence.citation:
+        title += f" ({item_offence.citation})"
     if conditions:
-        title += " (" + "; ".join(_sentence_case(condition) for condition in conditions) + ")"
+        title += ": " + ", and ".join(
+            condition if index == 0 else _sentence_case(condition) for index, condition in enumerate(conditions)
+        )
     lines = [title, item_offence.covers, item_offence.basis_plain]
     if item_offence.status == "enacted_commencement_unconfirmed":
         lines.append(wording["not_confirmed_in_force"])

@@ -58,6 +58,8 @@ class Offence:
     jurisdiction: str
     statute: str
     section: str
+    # How the person can quote it to the police or a platform: "Sexual Offences Act 2003, section 66B".
+    citation: str | None
     title: str
     covers: str
     basis: str
@@ -90,6 +92,7 @@ class Offence:
             jurisdiction=entry["jurisdiction"],
             statute=entry["statute"],
             section=entry["section"],
+            citation=entry.get("citation"),
             title=entry["title"],
             covers=entry["covers"],
             basis=entry["basis"],

@@ -95,6 +95,35 @@ async def test_at_most_three_offences_each_with_its_own_tell_me_more_button() ->
     assert messages[-1]["text"] == WORDING["more_laws"]
 
 
+@pytest.mark.parametrize(
+    ("slots", "first_line"),
+    [
+        (
+            {"situation": [SHARED], "nation": "england", "when": "since_2026", **ADULT},
+            "Sharing an intimate image without consent (Sexual Offences Act 2003, section 66B)",
+        ),
+        (
+            {"situation": [SHARED], "nation": "northern_ireland", "when": "since_2026", **ADULT},
+            "Sharing, or threatening to share, private sexual images (Justice Act (Northern Ireland) 2016, section 51)",
+        ),
+        (
+            {"situation": [TAKEN], "nation": "northern_ireland", "when": "since_2026", **ADULT},
+            "(Sexual Offences (Northern Ireland) Order 2008, article 71",
+        ),
+        (
+            {"situation": [SHARED], "nation": "scotland", "when": "since_2026", **ADULT},
+            "(Abusive Behaviour and Sexual Harm (Scotland) Act 2016, section 2)",
+        ),
+    ],
+)
+async def test_the_first_explanation_names_the_statute_and_section(slots: dict[str, Any], first_line: str) -> None:
+    """So a survivor can quote the law to the police or a platform without asking for more."""
+    messages, _ = await explain_offences(slots)
+
+    first = offence_messages(messages)[0]["text"].splitlines()[0]
+    assert first_line in first
+
+
 async def test_the_intro_says_general_information_not_legal_advice_and_not_your_fault() -> None:
     messages, _ = await explain_offences(SEXTORTION_IN_ENGLAND)
 
@@ -121,7 +150,7 @@ async def test_a_law_not_confirmed_in_force_says_so() -> None:
     assert list(by_id) == events[0]["value"]
     assert WORDING["not_confirmed_in_force"] in by_id["ew_cpa2026_taking_intimate_image"]
     assert WORDING["not_confirmed_in_force"] not in by_id["ew_soa2003_s67_voyeurism"]
-    assert "if it happened on or after 29 June 2026" in by_id["ew_cpa2026_taking_intimate_image"]
+    assert "If it happened on or after 29 June 2026" in by_id["ew_cpa2026_taking_intimate_image"]
 
 
 async def test_conditions_are_said_before_the_law() -> None:
@@ -130,8 +159,8 @@ async def test_conditions_are_said_before_the_law() -> None:
     (absha,) = offence_messages(messages)
     title_line = absha["text"].splitlines()[0]
     assert title_line == (
-        "Sharing, or threatening to share, an intimate image "
-        "(if the fake was made from a real photo of you, and it was shared or sharing was threatened)"
+        "Sharing, or threatening to share, an intimate image (Abusive Behaviour and Sexual Harm (Scotland) Act 2016, "
+        "section 2): If the fake was made from a real photo of you, and it was shared or sharing was threatened"
     )
     assert WORDING["none_clearly_applies"] in messages[-1]["text"]
     assert "Creating a sexual deepfake (proposed in Scotland)" in messages[-1]["text"]

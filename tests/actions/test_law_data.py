@@ -35,6 +35,7 @@ REQUIRED: dict[str, type | tuple[type, ...]] = {
     "jurisdiction": str,
     "statute": str,
     "section": str,
+    "citation": (str, type(None)),
     "title": str,
     "covers": str,
     "basis": str,
@@ -397,3 +398,13 @@ def test_the_offences_the_issue_requires_are_reachable(nation: str, situation: s
     """Each required offence is in the knowledge base and the engine can name it for its situation."""
     found = explain(Case(situations=(situation,), nation=nation, age_group="18_plus", age_at_image="18_plus"), load_offences(LAW_DIR))
     assert required <= {item.offence.id for item in found.offences}
+
+
+@pytest.mark.parametrize("entry", entry_params())
+def test_every_law_but_a_proposal_has_a_citation_naming_its_statute(entry: dict[str, Any]) -> None:
+    if entry["status"] == "proposed":
+        assert entry["citation"] is None, "a proposal has no law to quote"
+        return
+    assert entry["citation"], "the bot names the law the first time it explains it"
+    statute_named = entry["statute"].split(";")[0].strip() in entry["citation"]
+    assert statute_named or entry["statute"] == "Common law", entry["citation"]
