@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml data/nlu/questions.yml $(shell find bot/domain bot
 # The questions' training examples are written from data/faq (the one source of each question).
 QUESTIONS_NLU := data/nlu/questions.yml
 
-.PHONY: help install run chat train validate test clean-results test-unit test-nlu test-stories test-e2e test-browser nlu-cv nlu-heldout questions-nlu record-stories law-review check-links load-directory audit dashboard-token clean bench
+.PHONY: help system-deps install run chat train validate test clean-results test-unit test-nlu test-stories test-e2e test-browser nlu-cv nlu-heldout questions-nlu record-stories law-review check-links load-directory audit dashboard-token clean bench
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
@@ -101,10 +101,14 @@ $(NODE_MODULES): package.json package-lock.json
 
 # The chat widget in headless Chromium (/usr/bin/chromium, driven by Playwright): against a mock of the
 # widget channel, then against the real Rasa and action servers. Screenshots go to results/screenshots.
-test-browser: install $(MODEL) $(NODE_MODULES)
+test-browser: system-deps install $(MODEL) $(NODE_MODULES)
 	$(ENV) $(ACTIONS_PY) -m pytest -q tests/browser --junitxml=results/junit/browser.xml
 
-test: clean-results validate test-unit test-nlu test-stories test-e2e test-browser
+# Chromium, nginx, PostgreSQL and Redis: found, started or installed first (scripts/system-deps.sh).
+system-deps:
+	scripts/system-deps.sh
+
+test: system-deps clean-results validate test-unit test-nlu test-stories test-e2e test-browser
 	@$(ACTIONS_PY) scripts/test_summary.py results
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
