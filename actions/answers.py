@@ -74,6 +74,7 @@ def known_facts(slots: dict[str, Any]) -> dict[str, Any]:
         image_under_18 = None
     nation = facts.nation(slots.get("nation"))
     return {
+        "age_group": None if group == facts.NOT_SAID else group,
         "under_18": under_18,
         "image_under_18": image_under_18,
         "nation": None if nation == facts.NOT_SAID else nation,
@@ -103,14 +104,12 @@ def choose(entry: dict[str, Any], known: dict[str, Any]) -> tuple[str, list[str]
 
 
 def _fits_age(service: dict[str, Any], known: dict[str, Any]) -> bool:
-    """Services for one age group only are left out when the person is known to be in the other. For a
-    takedown service for adults' images (StopNCII.org) what counts is the age in the images."""
-    adults_only = (service.get("age_min") or 0) >= 18
-    children_only = service.get("age_max") is not None and service["age_max"] < 18
-    too_young = known["under_18"] is True or (service.get("kind") == "takedown" and known["image_under_18"] is True)
-    if adults_only and too_young:
-        return False
-    return not (children_only and known["under_18"] is False)
+    """A service is left out when the person is known to be outside its ages (data/services age_min,
+    age_max). For a takedown service for adults' images (StopNCII.org) what counts is the age in the
+    images: it is left out when they were under 18 in them, whatever their age now."""
+    if service.get("kind") == "takedown" and (service.get("age_min") or 0) >= 18:
+        return known["image_under_18"] is not True
+    return facts.fits_age_rule(known["age_group"], service.get("age_min"), service.get("age_max")) is not False
 
 
 def service_line(service: dict[str, Any], now: dt.datetime) -> str:

@@ -25,7 +25,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import callback
-from actions.handoff import callback_ready, decide, helpline_lines, london_now, tenant_id, wording
+from actions.handoff import callback_ready, decide, helpline_lines, london_now, tenant_id, wording, young_person_of
 from actions.handoff_config import handoff_for
 
 SLOTS = ("callback_consent", "callback_method", "callback_times", "callback_message_ok", "callback_contact")
@@ -267,7 +267,7 @@ class ActionAskCallbackContact(_AskCallback):
 def _helplines_message(dispatcher: CollectingDispatcher, tracker: Tracker, heading: str) -> None:
     """`heading`, then the helplines open now (the same ones "talk to a person" gives) and 999."""
     now = london_now()
-    decision = decide(None, now, young_person=bool(tracker.get_slot("young_person")), role=tracker.get_slot("role"))
+    decision = decide(None, now, young_person=young_person_of(tracker), role=tracker.get_slot("role"))
     lines, links = helpline_lines(decision.helplines, now)
     words = wording()
     dispatcher.utter_message(

@@ -26,6 +26,8 @@ SPECIFIC_SITUATIONS = SITUATIONS[:5]
 
 AGE_GROUPS = ("under_13", "13_15", "16_17", "18_plus", NOT_SAID)
 UNDER_18_AGE_GROUPS = ("under_13", "13_15", "16_17")
+# The youngest and oldest age in each group, to check a service's age rule (data/services age_min, age_max).
+AGE_BOUNDS = {"under_13": (0, 12), "13_15": (13, 15), "16_17": (16, 17), "18_plus": (18, 130)}
 AGES_AT_IMAGE = ("under_18", "18_plus", NOT_SURE, NOT_SAID)
 NATIONS = ("england", "wales", "scotland", "northern_ireland", "outside_uk", NOT_SAID)
 WHEN = ("before_2024", "2024_to_2025", "since_2026", NOT_SURE, NOT_SAID)
@@ -118,6 +120,15 @@ def age_for_role(candidates: list[Any], supporter: bool) -> Any:
     survivor's "he's 40" is the age of the person who did it. None if no candidate fits."""
     unwanted = "self" if supporter else "other"
     return next((candidate for candidate in candidates if whose_age(candidate) != unwanted), None)
+
+
+def fits_age_rule(group: str | None, age_min: int | None, age_max: int | None) -> bool | None:
+    """Whether everyone in the age group is within the service's ages; None when the age is not known.
+    Containment, not overlap: Childline (up to 18) is never for someone known only to be "18 or over"."""
+    bounds = AGE_BOUNDS.get(group or "")
+    if bounds is None:
+        return None
+    return (age_min is None or bounds[0] >= age_min) and (age_max is None or bounds[1] <= age_max)
 
 
 def is_under_18(group: str | None) -> bool:

@@ -244,7 +244,8 @@ class ValidateFactsForm(FormValidationAction):
         result = self._checked("age_group", facts.age_group, value, dispatcher, tracker)
         group = result["age_group"]
         if group is not None:
-            result["young_person"] = facts.is_under_18(group)
+            # True or False only once the age is known: "rather not say" leaves it unknown (None).
+            result["young_person"] = None if group == facts.NOT_SAID else facts.is_under_18(group)
         if facts.is_under_18(group):
             # Someone under 18 now was under 18 in the images too: no need to ask.
             result["age_at_image"] = "under_18"

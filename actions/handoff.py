@@ -24,10 +24,14 @@ from actions.handoff_config import TENANT_ID, Handoff, callback_secret, handoff_
 from actions.opening_hours import LONDON, OpeningStatus, describe, status
 
 SUPPORTER = "supporter"
-# Who to talk to, best first, from data/services/.
+# Who to talk to, best first, from data/services/. Childline (under 19) comes first for young people, is
+# never offered to someone known to be an adult, and is offered, labelled, when the age is not known.
 YOUNG_LINES = ("childline", "samaritans")
+ADULT_LINES = ("revenge_porn_helpline", "samaritans")
+AGE_UNKNOWN_LINES = ("revenge_porn_helpline", "samaritans", "childline")
+SUPPORTER_OF_YOUNG_PERSON_LINES = ("childline", "nspcc_helpline", "samaritans")
+SUPPORTER_OF_ADULT_LINES = ("revenge_porn_helpline", "samaritans")
 SUPPORTER_LINES = ("revenge_porn_helpline", "nspcc_helpline", "childline", "samaritans")
-ADULT_LINES = ("revenge_porn_helpline", "samaritans", "childline")
 
 
 @lru_cache(maxsize=None)
@@ -53,10 +57,17 @@ class Decision:
     danger_first: bool
 
 
-def helplines_for(young_person: bool, role: str | None) -> tuple[str, ...]:
-    if young_person:
-        return YOUNG_LINES
-    return SUPPORTER_LINES if role == SUPPORTER else ADULT_LINES
+def helplines_for(young_person: bool | None, role: str | None) -> tuple[str, ...]:
+    """`young_person`: True under 18, False 18 or over, None when the age is not known."""
+    if role == SUPPORTER:
+        return {True: SUPPORTER_OF_YOUNG_PERSON_LINES, False: SUPPORTER_OF_ADULT_LINES}.get(young_person, SUPPORTER_LINES)
+    return {True: YOUNG_LINES, False: ADULT_LINES}.get(young_person, AGE_UNKNOWN_LINES)
+
+
+def young_person_of(tracker: Tracker) -> bool | None:
+    """True or False once the age is known (set with age_group by the facts form), None until then."""
+    value = tracker.get_slot("young_person")
+    return value if isinstance(value, bool) else None
 
 
 def callback_ready(handoff: Handoff | None) -> bool:
@@ -68,7 +79,7 @@ def decide(
     handoff: Handoff | None,
     now: dt.datetime,
     *,
-    young_person: bool = False,
+    young_person: bool | None = None,
     role: str | None = None,
     danger: bool = False,
     bank_holidays: Any = (),
@@ -84,7 +95,7 @@ def decide(
     # Handed over by phone or web chat: only Childline stays, first, for young people. A call back is not
     # straight away, so with it the person still sees who they can talk to now.
     if handoff_open and handoff.route != "callback":
-        lines = ("childline",) if young_person else ()
+        lines = ("childline",) if young_person is True else ()
     return Decision(handoff, opening, handoff_open, can_call_back, lines, danger)
 
 
@@ -180,7 +191,7 @@ class ActionTalkToPerson(Action):
         decision = decide(
             handoff_for(tenant_id(tracker)),
             now,
-            young_person=bool(tracker.get_slot("young_person")),
+            young_person=young_person_of(tracker),
             role=role,
             danger=bool(tracker.get_slot("danger")),
             bank_holidays=content.bank_holidays(),

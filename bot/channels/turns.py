@@ -32,6 +32,7 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.payloads import PayloadGuard
+from bot.help_lines import fallback_lines, help_line
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,11 @@ FALLBACK_RESPONSE = "fallback_technical_problem"
 DEFAULT_REPLY_DEADLINE_SECONDS = 10.0
 # How long the fallback may spend asking the tracker store for the slots that choose its wording.
 TRACKER_LOOKUP_SECONDS = 2.0
-# Used only if the domain's fallback cannot be rendered. Numbers checked in tests/bot/test_domain_facts.py.
+# Used only if the fallback cannot be rendered: read once, when the server starts, from data/services.
 LAST_RESORT = (
     "Sorry, I'm having a technical problem and can't answer properly right now. Please try again in a few "
-    "minutes.\nYou can talk to a person:\n- Samaritans: 116 123. Free, any time, day or night.\n"
-    "- Childline (under 19): 0800 1111. Free, any time.\nIf you are in danger, call 999."
+    f"minutes.\nYou can talk to a person:\n{help_line('samaritans', labelled=True)}\n"
+    f"{help_line('childline', labelled=True)}\nIf you are in danger, call 999."
 )
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -165,7 +166,9 @@ class TurnRunner:
         """The fallback reply in Rasa's output format, worded for this conversation if possible."""
         try:
             tracker = await asyncio.wait_for(self._tracker(agent, sender_id), timeout=TRACKER_LOOKUP_SECONDS)
-            rendered = await self.fallback_generator.generate(FALLBACK_RESPONSE, tracker, self.channel_name)
+            rendered = await self.fallback_generator.generate(
+                FALLBACK_RESPONSE, tracker, self.channel_name, **fallback_lines()
+            )
             if rendered and rendered.get("text"):
                 reply = {"recipient_id": sender_id, "text": rendered["text"]}
                 if rendered.get("buttons"):

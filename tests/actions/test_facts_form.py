@@ -154,7 +154,7 @@ YOUNG = {"young_person": True, "age_at_image": "under_18"}
         pytest.param("12", {"age_group": "under_13", **YOUNG}, id="12"),
         pytest.param("16_17", {"age_group": "16_17", **YOUNG}, id="16-17-button"),
         pytest.param("i'm 19", {"age_group": "18_plus", "young_person": False}, id="19-image-age-still-asked"),
-        pytest.param("not_said", {"age_group": "not_said", "young_person": False}, id="skipped"),
+        pytest.param("not_said", {"age_group": "not_said", "young_person": None}, id="skipped-age-stays-unknown"),
     ],
 )
 def test_validate_age_group(

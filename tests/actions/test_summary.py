@@ -161,7 +161,7 @@ async def test_more_steps_continue_where_the_first_page_stopped_and_then_end() -
 async def test_a_helpline_says_whether_it_is_open_now(monkeypatch: pytest.MonkeyPatch) -> None:
     slots = dict(situation=[SHARED], age_group="18_plus", age_at_image="18_plus", nation="wales", goal="talk_to_someone")
     open_text = (await summarise(**slots))[1]["text"]
-    assert "The Revenge Porn Helpline can help get images removed and talk it through: 0345 6000 459" in open_text
+    assert "The Revenge Porn Helpline (for adults) can help get images removed and talk it through: 0345 6000 459" in open_text
     assert "Open now." in open_text
 
     monkeypatch.setattr(summary, "london_now", lambda: SATURDAY_EVENING)

@@ -63,7 +63,7 @@ def test_a_survivor_in_wales_is_guided_to_a_summary_with_next_steps(bot: Bot) ->
     assert {"title": "StopNCII.org", "url": "https://stopncii.org"} in links
 
     later = chat.say_text("/more_steps") + chat.say_text("/more_steps")
-    assert "Revenge Porn Helpline can help get images removed and talk it through: 0345 6000 459" in later
+    assert "Revenge Porn Helpline (for adults) can help get images removed and talk it through: 0345 6000 459" in later
     assert "Live Fear Free" in later  # the Welsh domestic abuse line: it was an ex
     assert "National Domestic Abuse Helpline" not in later  # England's line, not for Wales
     assert stored_events(bot, chat.sender) > 0  # the SQLite tracker store is in use
