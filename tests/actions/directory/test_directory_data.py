@@ -48,10 +48,11 @@ def test_unconfirmed_partnerships_are_not_stated_as_fact() -> None:
     assert PLATFORMS["bing"].stopncii_partner is True
 
 
-def test_the_uk_48_hour_report_is_for_user_to_user_services_not_search_engines() -> None:
+def test_the_uk_48_hour_report_is_confirmed_for_user_to_user_services_and_not_claimed_for_search_engines() -> None:
+    """Search engines: a matching duty was proposed in 2026, but the enacted text is unchecked."""
     for platform in PLATFORMS.values():
         if platform.category == "search":
-            assert platform.uk_intimate_image_report is False, platform.id
+            assert platform.uk_intimate_image_report is None, platform.id
         elif platform.id != "porn_site":
             assert platform.uk_intimate_image_report is True, platform.id
 
@@ -73,3 +74,12 @@ def test_bank_holidays_are_weekday_dates_for_2026_and_2027() -> None:
     for year in (2026, 2027):
         assert len([day for day in days if day.year == year]) == 8
     assert dt.date(2026, 12, 28) in days and dt.date(2027, 3, 26) in days
+
+
+def test_no_answer_says_search_engines_have_the_48_hour_duty() -> None:
+    from actions import content
+
+    for question in content.faq().values():
+        for text in [question["answer"], *(variant["text"] for variant in question.get("variants") or [])]:
+            if "48 hours" in text:
+                assert not any(word in text for word in ("Google", "Bing", "search")), question["id"]
