@@ -79,3 +79,25 @@ def test_each_number_belongs_to_the_service_named_with_it() -> None:
     assert len(named) >= 10, pairs
     for name, number in named:
         assert by_name[name] == number, f"{name} is stated with {number}, but data/services/core.yml says {by_name[name]}"
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def test_every_hours_statement_agrees_with_data_services() -> None:
+    """A line that names a service and its hours says "any time" only of a 24/7 line, and gives any
+    other hours exactly as data/services records them (a copy once lost "bank holidays")."""
+    by_name = {service["name"]: service for service in services()}
+    checked = 0
+    for text in response_texts():
+        for line in text.splitlines():
+            for name, service in by_name.items():
+                if name not in line or (name == "Childline" and "Report Remove" in line):
+                    continue
+                if "any time" in line:
+                    assert (service.get("opening_hours") or {}).get("always"), f"{name} is not open any time: {line}"
+                    checked += 1
+                if any(day in line for day in WEEKDAYS):
+                    assert service["hours"] in line, f"{name}'s hours differ from data/services: {line}"
+                    checked += 1
+    assert checked >= 10
