@@ -3,7 +3,8 @@
 The action server reads them on its own (it does not import the Rasa side's bot/tenants.py) and checks
 them the first time they are used, failing loudly and naming the tenant, because a wrong phone number or a
 callback webhook over plain HTTP would fail a survivor at the moment they asked for a person.
-The webhook secret is never in a file: it comes from CALLBACK_SECRET_<TENANT_ID> (see .env.example).
+The webhook secret is never in a file: it comes from CALLBACK_SECRET_<TENANT_ID> (see .env.example), and one
+shorter than 32 bytes stops the action server starting (a short HMAC key can be guessed from signed requests).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from actions.config import DATA_DIR
 from actions.opening_hours import DAYS
 
 ROUTES = ("phone", "webchat", "callback")
+MIN_SECRET_BYTES = 32
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _SPAN = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d$")
 _FIELDS = {"name", "route", "phone", "web_chat_url", "hours", "opening_hours", "callback"}
@@ -56,6 +58,16 @@ def tenants_dir() -> Path:
 def secret_variable(tenant_id: str) -> str:
     """"example-charity" -> "CALLBACK_SECRET_EXAMPLE_CHARITY"."""
     return "CALLBACK_SECRET_" + re.sub(r"[^A-Z0-9]", "_", tenant_id.upper())
+
+
+def check_secret_length(tenant_id: str) -> None:
+    """Refuses a set CALLBACK_SECRET_<ID> shorter than 32 bytes, naming the setting, never the value."""
+    value = os.environ.get(secret_variable(tenant_id), "").strip()
+    if value and len(value.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise HandoffError(
+            f"{secret_variable(tenant_id)} is shorter than {MIN_SECRET_BYTES} bytes: set it to a long random value, "
+            'e.g. from python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
 
 
 def callback_secret(tenant_id: str) -> bytes | None:
@@ -168,6 +180,7 @@ def _load(directory: str) -> dict[str, Handoff | None]:
                 "rename one so their ids differ by more than '-' and '_'"
             )
         handoffs[tenant_id] = parse_handoff(tenant_id, raw.get("handoff"), str(path))
+        check_secret_length(tenant_id)
     return handoffs
 
 

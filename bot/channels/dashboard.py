@@ -2,10 +2,11 @@
 
 Anonymous weekly counts for one tenant (bot/metrics), as an accessible page with server-drawn charts
 and a CSV export. Access: a tenant's token (bot/metrics/auth.py), never in a URL:
-  GET  /                  the figures when signed in (?weeks=4 or 13), else the sign-in form
+  GET  /                  the figures when signed in (?weeks=4 or 13; final weeks only, rounded:
+                          bot/metrics/suppression.py), else the sign-in form
   POST /sign-in           form fields tenant, token -> a signed session cookie (HttpOnly, SameSite=Strict,
                           Secure over https, path /webhooks/dashboard, DASHBOARD_SESSION_MINUTES long)
-  POST /sign-out          ends the session
+  POST /sign-out          ends the session on every server (its id is revoked: bot/metrics/revocations.py)
   (both POSTs are refused, 403, when sent from another site: an Origin not this server's, or
   Sec-Fetch-Site: cross-site)
   GET  /export.csv        the same figures as CSV (?weeks=4 or 13); the session cookie, or HTTP Basic
@@ -35,11 +36,12 @@ from sanic.response import HTTPResponse
 from bot.channels.metrics import client_address, trusted_proxies
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics import page
-from bot.metrics.auth import Sessions, check_token, expected_hash, token_hash
-from bot.metrics.counting import LONDON
+from bot.metrics.auth import Session, Sessions, check_token, expected_hash, require_long_tokens, token_hash
 from bot.metrics.export import figures_csv
 from bot.metrics.recorder import shared_recorder
-from bot.metrics.suppression import complete_weeks, weekly_figures
+from bot.metrics.revocations import MemoryRevocations, Revocations, sharing_lock_store
+from bot.metrics.suppression import published_weeks, weekly_figures
+from bot.secret_length import require_long_secret
 from bot.tenants import Tenant, load_tenants
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ NOT_SIGNED_IN = "Sign in to see your figures."
 TRY_AGAIN = "Sorry, that did not go through. Please try again."
 UNAVAILABLE = "Figures are not available right now. Please try again later."
 ELSEWHERE = "This form can only be sent from the figures page itself. Please open the page and try again."
+NOT_SIGNED_OUT = "Signing out did not finish. Please try again in a moment."
 MAX_TYPED_ID = 100  # the typed id is shown back in the form, escaped; never longer than this
 
 HEADERS = {
@@ -69,8 +72,12 @@ HEADERS = {
 }
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(LONDON).date()
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class RevocationsUnavailable(Exception):
+    """The shared list of signed-out sessions could not be read or written (Redis is down)."""
 
 
 class DashboardInput(InputChannel):
@@ -84,11 +91,14 @@ class DashboardInput(InputChannel):
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
     def __init__(self, tenants_dir: Optional[str] = None, secret: Optional[str] = None,
-                 today: Callable[[], dt.date] = _today) -> None:
+                 now: Callable[[], dt.datetime] = _now, revocations: Optional[Revocations] = None) -> None:
         directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
         self.tenants: Dict[str, Tenant] = load_tenants(directory)
+        require_long_tokens(self.tenants.values())
         secret = secret or os.environ.get("DASHBOARD_SECRET", "").strip()
-        if not secret:
+        if secret:
+            require_long_secret("DASHBOARD_SECRET", secret)
+        else:
             secret = secrets.token_urlsafe(32)
             logger.warning(
                 "DASHBOARD_SECRET is not set: dashboard sign-ins last only until this server restarts and "
@@ -100,7 +110,12 @@ class DashboardInput(InputChannel):
             raise ValueError("DASHBOARD_SESSION_MINUTES must be more than 0")
         self.sessions = Sessions(secret, minutes)
         self.limiter = SlidingWindowLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE, 60.0)
-        self.today = today
+        self.now = now
+        # Given (tests), or chosen from the running server's lock store at the first request.
+        self._revocations = revocations
+        self._memory_revocations = MemoryRevocations()
+        self._current_revocations: Revocations = self._memory_revocations
+        self._lock_store_seen: Any = None
         trusted_proxies()  # a wrong TRUSTED_PROXIES stops start-up here
 
     # --- helpers -------------------------------------------------------------------------------------
@@ -114,8 +129,37 @@ class DashboardInput(InputChannel):
         forwarded = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
         return request.scheme == "https" or forwarded == "https"
 
-    def _signed_in(self, request: Request) -> Optional[Tenant]:
-        return self.sessions.verify(request.cookies.get(COOKIE), self.tenants)
+    def revocations(self, request: Request) -> Revocations:
+        """Where signed-out sessions are kept: the running Rasa server's Redis when its lock store is in
+        Redis (the production profiles, several servers), else this process's memory (one server)."""
+        if self._revocations is not None:
+            return self._revocations
+        agent = getattr(getattr(getattr(request, "app", None), "ctx", None), "agent", None)
+        lock_store = getattr(agent, "lock_store", None)
+        if lock_store is not self._lock_store_seen:
+            self._lock_store_seen = lock_store
+            shared = sharing_lock_store(lock_store)
+            if shared is not None:
+                logger.info("Dashboard: sign-outs are shared with the other servers through Redis.")
+            self._current_revocations = shared or self._memory_revocations
+        return self._current_revocations
+
+    async def _session(self, request: Request) -> Optional[Session]:
+        """The request's live session, or None. Raises RevocationsUnavailable if that cannot be told."""
+        session = self.sessions.read(request.cookies.get(COOKIE), self.tenants)
+        if session is None:
+            return None
+        try:
+            # In a thread: a slow Redis must not hold up the conversations this server is answering.
+            revoked = await request.app.loop.run_in_executor(None, self.revocations(request).is_revoked, session.id)
+        except Exception as error:  # noqa: BLE001 - e.g. Redis down: refuse, and say so kindly
+            logger.error("Dashboard: signed-out sessions could not be checked (%s).", type(error).__name__)
+            raise RevocationsUnavailable from None
+        return None if revoked else session
+
+    async def _signed_in(self, request: Request) -> Optional[Tenant]:
+        session = await self._session(request)
+        return session.tenant if session else None
 
     def _basic_auth(self, request: Request) -> Optional[Tenant]:
         header = request.headers.get("authorization") or ""
@@ -155,7 +199,7 @@ class DashboardInput(InputChannel):
 
     async def _figures(self, request: Request, tenant: Tenant, weeks: int):
         """The tenant's figures, or None when the figures store cannot be read (e.g. its database is down)."""
-        periods = complete_weeks(self.today(), weeks)
+        periods = published_weeks(self.now(), weeks)
         try:
             store = shared_recorder().store
             daily = await request.app.loop.run_in_executor(None, store.daily, tenant.id, periods[0].start, periods[-1].end)
@@ -189,7 +233,10 @@ class DashboardInput(InputChannel):
 
         @bp.route("/", methods=["GET"])
         async def home(request: Request) -> HTTPResponse:
-            tenant = self._signed_in(request)
+            try:
+                tenant = await self._signed_in(request)
+            except RevocationsUnavailable:
+                return self._html(page.message_page("Figures not available", UNAVAILABLE), status=503)
             if tenant is None:
                 return self._html(page.sign_in_page())
             weeks = self._weeks(request)
@@ -231,6 +278,16 @@ class DashboardInput(InputChannel):
         async def sign_out(request: Request) -> HTTPResponse:
             if self._cross_site(request):
                 return response.text(ELSEWHERE + "\n", status=403)
+            session = self.sessions.read(request.cookies.get(COOKIE), self.tenants)
+            if session is not None:
+                try:
+                    await request.app.loop.run_in_executor(
+                        None, self.revocations(request).revoke, session.id, session.expiry
+                    )
+                except Exception as error:  # noqa: BLE001 - keep the cookie so the person can try again
+                    logger.error("Dashboard: a sign-out could not be recorded (%s).", type(error).__name__)
+                    return self._html(page.message_page("Not signed out", NOT_SIGNED_OUT), status=503)
+                logger.info("Dashboard: tenant %s signed out.", session.tenant.id)
             resp = response.redirect(f"{page.BASE}/", status=303)
             resp.cookies[COOKIE] = ""
             resp.cookies[COOKIE]["path"] = page.BASE
@@ -239,7 +296,10 @@ class DashboardInput(InputChannel):
 
         @bp.route("/export.csv", methods=["GET"])
         async def export(request: Request) -> HTTPResponse:
-            tenant = self._signed_in(request) or self._basic_auth(request)
+            try:
+                tenant = await self._signed_in(request) or self._basic_auth(request)
+            except RevocationsUnavailable:
+                return response.text(UNAVAILABLE + "\n", status=503)
             if tenant is None:
                 return response.text(
                     NOT_SIGNED_IN + "\n", status=401, headers={"WWW-Authenticate": 'Basic realm="Reclaim figures"'}

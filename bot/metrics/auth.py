@@ -3,8 +3,9 @@
 The token is never stored in the repository: a tenant file holds only its SHA-256
 (`dashboard: {token_sha256: ...}`), or the server's environment holds the token itself
 (DASHBOARD_TOKEN_<TENANT>, e.g. DASHBOARD_TOKEN_EXAMPLE_CHARITY). Comparisons are constant-time.
-The session cookie is "<tenant>.<expiry>.<HMAC>" signed with DASHBOARD_SECRET over the tenant, the
-expiry and the token's hash, so changing a token ends its sessions.
+The session cookie is "<tenant>.<expiry>.<session id>.<HMAC>" signed with DASHBOARD_SECRET over the
+tenant, the expiry, a random session id and the token's hash, so changing a token ends its sessions.
+Signing out adds the session id to a revocation list (revocations.py) that every server checks.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import hmac
 import os
 import secrets
 import time
-from typing import Callable, Mapping, Optional
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Optional
 
+from bot.secret_length import require_long_secret
 from bot.tenants import Tenant, env_suffix
 
 
@@ -37,11 +40,27 @@ def expected_hash(tenant: Tenant, environ: Mapping[str, str] = os.environ) -> Op
     return tenant.dashboard_token_sha256
 
 
+def require_long_tokens(tenants: Iterable[Tenant], environ: Mapping[str, str] = os.environ) -> None:
+    """Stops start-up when a DASHBOARD_TOKEN_<ID> in the environment is under 32 bytes. (A token kept as
+    its SHA-256 in a tenant file cannot be measured: `make dashboard-token` makes 256-bit ones.)"""
+    for tenant in tenants:
+        token = environ.get(env_name(tenant.id), "").strip()
+        if token:
+            require_long_secret(env_name(tenant.id), token)
+
+
 def check_token(tenant: Optional[Tenant], token: str, environ: Mapping[str, str] = os.environ) -> bool:
     expected = expected_hash(tenant, environ) if tenant is not None else None
     # Hashing first makes the comparison's length fixed; an unknown tenant still costs a hash.
     presented = token_hash(token or "")
     return hmac.compare_digest(presented, expected or "0" * 64) and expected is not None
+
+
+@dataclass(frozen=True)
+class Session:
+    tenant: Tenant
+    id: str  # random, so one sign-in can be revoked without ending the tenant's others
+    expiry: int  # Unix time
 
 
 class Sessions:
@@ -50,28 +69,31 @@ class Sessions:
         self.seconds = int(minutes * 60)
         self._clock = clock
 
-    def _sign(self, tenant_id: str, expiry: int, hash_: str) -> str:
-        message = f"{tenant_id}:{expiry}:{hash_}".encode("utf-8")
+    def _sign(self, tenant_id: str, expiry: int, session_id: str, hash_: str) -> str:
+        message = f"{tenant_id}:{expiry}:{session_id}:{hash_}".encode("utf-8")
         return base64.urlsafe_b64encode(hmac.new(self._key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
 
     def issue(self, tenant: Tenant, hash_: str) -> str:
         expiry = int(self._clock()) + self.seconds
-        return f"{tenant.id}.{expiry}.{self._sign(tenant.id, expiry, hash_)}"
+        session_id = secrets.token_urlsafe(16)
+        return f"{tenant.id}.{expiry}.{session_id}.{self._sign(tenant.id, expiry, session_id, hash_)}"
 
-    def verify(self, value: Optional[str], tenants: Mapping[str, Tenant], environ: Mapping[str, str] = os.environ) -> Optional[Tenant]:
-        """The signed-in tenant, or None for a missing, expired, forged or outdated session."""
-        if not value or len(value) > 300 or value.count(".") != 2:
+    def read(self, value: Optional[str], tenants: Mapping[str, Tenant], environ: Mapping[str, str] = os.environ) -> Optional[Session]:
+        """The session, or None for a missing, expired, forged or outdated one. Revocation is checked by
+        the caller (revocations.py), since it may need a shared store."""
+        if not value or len(value) > 300 or value.count(".") != 3:
             return None
-        tenant_id, expiry_text, signature = value.split(".")
+        tenant_id, expiry_text, session_id, signature = value.split(".")
         tenant = tenants.get(tenant_id)
-        if tenant is None or not expiry_text.isdigit() or int(expiry_text) < self._clock():
+        if tenant is None or not expiry_text.isdigit() or int(expiry_text) < self._clock() or not session_id:
             return None
         hash_ = expected_hash(tenant, environ)
         if hash_ is None:
             return None
-        if not hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(tenant_id, int(expiry_text), hash_).encode()):
+        expected = self._sign(tenant_id, int(expiry_text), session_id, hash_).encode()
+        if not hmac.compare_digest(signature.encode("ascii", "replace"), expected):
             return None
-        return tenant
+        return Session(tenant, session_id, int(expiry_text))
 
 
 def new_token() -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import List, Optional, Sequence, Tuple
 
+from bot.metrics.suppression import total_text
+
 BAR = "#1d70b8"  # GOV.UK blue: 5.2:1 on white
 HIDDEN = "#505a5f"  # GOV.UK secondary text: 7:1 on white
 TEXT = "#0b0c0c"
@@ -93,7 +95,7 @@ def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[
     """Horizontal bars, one per value. `rows`: (label, total of shown weeks, some weeks hidden)."""
     row_h, label_w, width = 30, 300, 640
     height = row_h * max(len(rows), 1) + 12
-    plot_w = width - label_w - 110
+    plot_w = width - label_w - 160  # room after the longest bar for "100 + weeks under 5"
     scale_max, _ = _scale([total for _, total, _ in rows])
     parts: List[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -108,7 +110,7 @@ def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[
         w = plot_w * total / scale_max
         if w > 0:
             parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" fill="{BAR}"/>')
-        text = ("fewer than 5 each week" if total == 0 else f"at least {total}") if partial else str(total)
+        text = total_text(total, partial)
         parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 19}" fill="{TEXT}" {FONT}>{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -10,7 +10,7 @@ from typing import List, Optional
 
 from bot.metrics import charts
 from bot.metrics.catalogue import ALL, METRICS, value_label
-from bot.metrics.suppression import FEWER, PERIODS, Figures, Series
+from bot.metrics.suppression import FEWER, PERIODS, UNDER_5_WEEKS, Figures, Series
 
 BASE = "/webhooks/dashboard"
 CHARTED = "conversations_started"
@@ -136,10 +136,12 @@ def figures_page(display_name: str, figures: Figures, weeks: int) -> str:
         f"<h1>{escape(title)}</h1>",
         _period_nav(weeks),
         f"<p>Weeks from {escape(first.start.strftime('%-d %B %Y'))} to {escape(last.end.strftime('%-d %B %Y'))} "
-        "(Monday to Sunday, UK time). This week appears once it has ended.</p>",
+        "(Monday to Sunday, UK time). A week appears an hour after it ends (Monday at 1am), once its numbers "
+        "can no longer change.</p>",
         '<div class="inset"><p>These are anonymous counts. Nothing anyone wrote is kept, and no conversation can be '
-        f"traced. Any number from 1 to 4 is shown as “{FEWER}” so nobody can be singled out. Totals add up only the "
-        "numbers that are shown, so they say “at least” when a week was hidden.</p></div>",
+        f"traced. Any number from 1 to 4 is shown as “{FEWER}” so nobody can be singled out, and every other number "
+        "is rounded to the nearest 5. Totals add up only the numbers that are shown, so they say "
+        f"“+ {UNDER_5_WEEKS}” when a week was hidden.</p></div>",
         '<div class="actions">'
         f'<a href="{BASE}/export.csv?weeks={weeks}" download>Download these figures (CSV)</a>'
         f'<form method="post" action="{BASE}/sign-out"><button class="secondary" type="submit">Sign out</button></form>'

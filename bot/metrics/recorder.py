@@ -5,22 +5,29 @@ widget's counts endpoint.
 A failed write keeps the counts for the next try (they are few: one number per tenant, day, metric
 and value) and logs only the error's type. Counts still in memory when a server is killed are lost:
 the figures are estimates, and losing a few is better than writing on every message.
+
+A count for a week that is already final (suppression.py: an hour after the week ends) is dropped, not
+written: a week the dashboard has published never changes afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import threading
-from typing import Dict, Iterable, Optional
+from typing import Callable, Dict, Iterable, Optional
 
 from bot.metrics.counting import Increment
 from bot.metrics.store import Key, MetricsStore
+from bot.metrics.suppression import LATE_MARGIN, is_final
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_SECONDS = 10.0
+# Counts wait at most this long before a write, well inside the hour after which a week is final.
+MAX_FLUSH_SECONDS = 600.0
 # Beyond this many distinct keys waiting (a database down for a long time), new counts are dropped.
 MAX_PENDING_KEYS = 100_000
 
@@ -28,15 +35,24 @@ MAX_PENDING_KEYS = 100_000
 def flush_seconds() -> float:
     raw = os.environ.get("METRICS_FLUSH_SECONDS", "").strip()
     value = float(raw) if raw else DEFAULT_FLUSH_SECONDS
-    if value <= 0:
-        raise ValueError("METRICS_FLUSH_SECONDS must be more than 0")
+    if not 0 < value <= MAX_FLUSH_SECONDS:
+        raise ValueError(
+            f"METRICS_FLUSH_SECONDS must be more than 0 and at most {MAX_FLUSH_SECONDS:.0f}: counts must be written "
+            f"well within the {LATE_MARGIN.total_seconds() / 60:.0f} minutes after which a week's figures are final"
+        )
     return value
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 class Recorder:
-    def __init__(self, store: Optional[MetricsStore] = None, interval: Optional[float] = None) -> None:
+    def __init__(self, store: Optional[MetricsStore] = None, interval: Optional[float] = None,
+                 now: Callable[[], dt.datetime] = _utc_now) -> None:
         self._store = store
         self.interval = interval or flush_seconds()
+        self._now = now
         self._pending: Dict[Key, int] = {}
         self._lock = threading.Lock()
         self._task: Optional[asyncio.Task] = None
@@ -59,6 +75,12 @@ class Recorder:
         """Writes what is waiting. Returns how many keys were written (0 on failure, kept for later)."""
         with self._lock:
             batch, self._pending = self._pending, {}
+        now = self._now()
+        late = [key for key in batch if is_final(key[1], now)]
+        for key in late:
+            del batch[key]
+        if late:
+            logger.warning("Metrics: %d count(s) arrived after their week was final and were dropped.", len(late))
         if not batch:
             return 0
         try:

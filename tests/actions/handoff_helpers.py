@@ -48,14 +48,19 @@ def tracker(
     entities: list[dict[str, Any]] | None = None,
     requested_slot: str | None = None,
     active_loop: str | None = None,
+    sender_id: str = "test",
+    client_key: str | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    metadata = {"tenant": tenant} if tenant else {}
+    metadata: dict[str, Any] = {"tenant": tenant} if tenant else {}
+    if client_key is not None:
+        metadata["client_key"] = client_key  # as the widget channel adds it (bot/channels/address_groups.py)
     message = {"intent": {"name": intent}, "entities": entities or [], "text": text, "metadata": metadata}
     return Tracker(
-        sender_id="test",
+        sender_id=sender_id,
         slots={**ALL_SLOTS, "role": "survivor", **(slots or {}), "requested_slot": requested_slot},
         latest_message=message,
-        events=[],
+        events=list(events or []),
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

@@ -5,7 +5,10 @@ open now; Childline first for young people, the right lines for supporters, 999 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ def tenants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     tenant_file(tmp_path, "by-callback", handoff("callback"))
     tenant_file(tmp_path, "no-secret", handoff("callback"))
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
-    monkeypatch.setenv(secret_variable("by-callback"), "callback-secret")
+    monkeypatch.setenv(secret_variable("by-callback"), "callback-secret-for-by-callback-32-bytes")
     monkeypatch.delenv(secret_variable("no-secret"), raising=False)
     return tmp_path
 
@@ -249,6 +252,31 @@ def test_tenants_whose_secret_names_collide_stop_the_action_server(tmp_path: Pat
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
     with pytest.raises(HandoffError, match="'charity-one' and 'charity_one'.*CALLBACK_SECRET_CHARITY_ONE"):
         load_handoffs()
+
+
+def test_a_short_callback_secret_stops_the_action_server_naming_it_not_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An HMAC key under 32 bytes could be guessed from the signed requests a charity receives."""
+    tenant_file(tmp_path, "default", None)
+    tenant_file(tmp_path, "charity-one", handoff("callback"))
+    monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
+    short = "a-secret-of-31-bytes-1234567890"
+    assert len(short.encode()) == 31
+    monkeypatch.setenv("CALLBACK_SECRET_CHARITY_ONE", short)
+    with pytest.raises(HandoffError, match="^CALLBACK_SECRET_CHARITY_ONE is shorter than 32 bytes") as refused:
+        load_handoffs()
+    assert short not in str(refused.value)
+    # The real action server: it stops at start-up, and its output never shows the secret.
+    server = subprocess.run(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", "1"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
+    )
+    assert server.returncode != 0
+    assert "CALLBACK_SECRET_CHARITY_ONE is shorter than 32 bytes" in server.stderr + server.stdout
+    assert short not in server.stderr + server.stdout
+    monkeypatch.setenv("CALLBACK_SECRET_CHARITY_ONE", short + "!")  # 32 bytes: accepted (a refusal is not cached)
+    assert load_handoffs()["charity-one"] is not None
 
 
 @pytest.mark.asyncio

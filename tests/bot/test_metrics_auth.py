@@ -1,4 +1,5 @@
-"""Dashboard access: tokens checked by hash, sessions signed, one tenant's session never opens another's."""
+"""Dashboard access: tokens checked by hash, sessions signed, one tenant's session never opens another's,
+and short tokens refused at start-up."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import copy
 
 import pytest
 
-from bot.metrics.auth import Sessions, check_token, env_name, token_hash
+from bot.metrics.auth import Sessions, check_token, env_name, require_long_tokens, token_hash
 from bot.tenants import TenantError, parse_tenant
 from tests.bot.test_tenants import VALID
 
 TOKEN_A = "token-for-charity-a"
+SECRET = "a-dashboard-secret-of-32-bytes-or-more"
 
 
 def tenant(tenant_id: str, token: str | None) -> object:
@@ -35,23 +37,47 @@ def test_a_token_opens_only_its_own_tenant() -> None:
 
 def test_the_environment_can_hold_the_token_instead() -> None:
     assert env_name("no-dashboard") == "DASHBOARD_TOKEN_NO_DASHBOARD"
-    environ = {"DASHBOARD_TOKEN_NO_DASHBOARD": "from-env"}
-    assert check_token(NONE, "from-env", environ=environ) and not check_token(NONE, "other", environ=environ)
+    token = "a-token-from-the-environment-of-32-bytes"
+    environ = {"DASHBOARD_TOKEN_NO_DASHBOARD": token}
+    assert check_token(NONE, token, environ=environ) and not check_token(NONE, "other", environ=environ)
 
 
 def test_sessions_are_bound_to_tenant_expiry_and_token() -> None:
     now = [1000.0]
-    sessions = Sessions("secret", minutes=60, clock=lambda: now[0])
+    sessions = Sessions(SECRET, minutes=60, clock=lambda: now[0])
     cookie = sessions.issue(A, token_hash(TOKEN_A))
-    assert sessions.verify(cookie, TENANTS, environ={}) is A
+    session = sessions.read(cookie, TENANTS, environ={})
+    assert session is not None and session.tenant is A and session.expiry == 1000 + 3600
     forged = cookie.replace("charity-a.", "charity-b.", 1)
-    assert sessions.verify(forged, TENANTS, environ={}) is None
-    assert Sessions("other secret", 60, clock=lambda: now[0]).verify(cookie, TENANTS, environ={}) is None
+    assert sessions.read(forged, TENANTS, environ={}) is None
+    assert Sessions("other " + SECRET, 60, clock=lambda: now[0]).read(cookie, TENANTS, environ={}) is None
     # A new token (set in the environment) ends the old sessions.
-    assert sessions.verify(cookie, TENANTS, environ={"DASHBOARD_TOKEN_CHARITY_A": "rotated"}) is None
+    assert sessions.read(cookie, TENANTS, environ={"DASHBOARD_TOKEN_CHARITY_A": "rotated"}) is None
     now[0] += 3601
-    assert sessions.verify(cookie, TENANTS, environ={}) is None
-    assert sessions.verify("", TENANTS) is None and sessions.verify("a.b", TENANTS) is None
+    assert sessions.read(cookie, TENANTS, environ={}) is None
+    assert sessions.read("", TENANTS) is None and sessions.read("a.b", TENANTS) is None
+
+
+def test_each_sign_in_has_its_own_signed_session_id() -> None:
+    """So signing out ends that session only, and the id cannot be swapped for another one."""
+    sessions = Sessions(SECRET, minutes=60)
+    first, second = (sessions.issue(A, token_hash(TOKEN_A)) for _ in range(2))
+    one, two = sessions.read(first, TENANTS, environ={}), sessions.read(second, TENANTS, environ={})
+    assert one.id != two.id and len(one.id) >= 20
+    tenant, expiry, _, signature = first.split(".")
+    assert sessions.read(f"{tenant}.{expiry}.{two.id}.{signature}", TENANTS, environ={}) is None
+    old_style = f"{tenant}.{expiry}.{signature}"  # a cookie from before session ids: refused, sign in again
+    assert sessions.read(old_style, TENANTS, environ={}) is None
+
+
+def test_a_short_token_in_the_environment_stops_start_up_naming_it_not_showing_it() -> None:
+    short = "only-31-bytes-long-token-123456"
+    assert len(short.encode()) == 31
+    with pytest.raises(ValueError, match="DASHBOARD_TOKEN_CHARITY_A is shorter than 32 bytes") as refused:
+        require_long_tokens(TENANTS.values(), environ={"DASHBOARD_TOKEN_CHARITY_A": short})
+    assert short not in str(refused.value)
+    require_long_tokens(TENANTS.values(), environ={"DASHBOARD_TOKEN_CHARITY_A": short + "7"})  # 32: fine
+    require_long_tokens(TENANTS.values(), environ={})  # tokens kept as hashes in tenant files
 
 
 @pytest.mark.parametrize("dashboard", [{"token": "plain"}, {"token_sha256": "abc"}, {"token_sha256": TOKEN_A}, "x"])

@@ -39,7 +39,8 @@ def test_a_failing_count_is_logged_by_type_only_and_never_raises(caplog: pytest.
 
 
 def test_the_broker_counts_into_its_recorder(tmp_path) -> None:
-    recorder = Recorder(store=MetricsStore(f"sqlite:///{tmp_path / 'm.db'}"), interval=1)
+    at_the_time = dt.datetime.fromtimestamp(1.7e9 + 60, dt.timezone.utc)  # before that week was final
+    recorder = Recorder(store=MetricsStore(f"sqlite:///{tmp_path / 'm.db'}"), interval=1, now=lambda: at_the_time)
     broker = MetricsEventBroker(counter=EventCounter(["default"]), recorder=recorder)
     broker.publish({"sender_id": "s", "event": "session_started", "timestamp": 1.7e9})
     broker.publish({"sender_id": "s", "event": "user", "text": "hi", "input_channel": "rest", "timestamp": 1.7e9})

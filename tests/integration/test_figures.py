@@ -1,5 +1,6 @@
 """Anonymous figures on the real servers: a real conversation is counted under its charity, the widget's
-counts endpoint takes only allowed values, and one charity's token never shows another's figures."""
+counts endpoint takes only allowed values, one charity's token never shows another's figures, figures are
+rounded, and a signed-out session cookie is refused."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from bot.metrics.suppression import published_weeks
 from tests.integration.conftest import DASHBOARD_TOKENS
 from tests.integration.servers import Bot
 
@@ -132,8 +134,9 @@ def seed(bot: Bot, tenant: str, metric: str, value: str, count: int, day: dt.dat
 
 
 def last_week_day() -> dt.date:
-    today = dt.datetime.now(ZoneInfo("Europe/London")).date()
-    return today - dt.timedelta(days=today.weekday() + 5)  # the Wednesday of last week
+    """The Wednesday of the latest week the dashboard shows (last week, once it is final)."""
+    [week] = published_weeks(dt.datetime.now(dt.timezone.utc), 1)
+    return week.start + dt.timedelta(days=2)
 
 
 @pytest.fixture
@@ -159,17 +162,30 @@ def test_a_charity_sees_only_its_own_figures_on_the_page_and_in_the_csv(bot: Bot
     assert set_cookie.path == "/webhooks/dashboard" and set_cookie.has_nonstandard_attr("HttpOnly")
     page = example.get("/webhooks/dashboard/").text
     assert "Example Support Charity (EXAMPLE): anonymous figures" in page
-    assert "Sent sexual images without asking" in page and ">17<" in page
+    assert "Sent sexual images without asking" in page and ">15<" in page and ">17<" not in page  # rounded
     assert '<th scope="row">Wales</th><td class="n">fewer than 5 each week</td>' in page  # 3 that week
     assert "Fake or AI-made sexual images" not in page  # the default tenant's figure
     csv_text = example.get("/webhooks/dashboard/export.csv?weeks=13").text
     assert "cyberflashing" in csv_text and "fake_images" not in csv_text
     assert ",3\r\n" not in csv_text and "example-charity,%s" % (seeded - dt.timedelta(days=2)).isoformat() in csv_text
+    assert ",15\r\n" in csv_text and ",17\r\n" not in csv_text
 
     default = httpx.get(
         bot.base_url + "/webhooks/dashboard/export.csv", auth=("default", DASHBOARD_TOKENS["default"]), timeout=30
     )
     assert default.status_code == 200 and "fake_images" in default.text and "cyberflashing" not in default.text
+    assert ",10\r\n" in default.text and ",11\r\n" not in default.text  # 11, rounded to the nearest 5
+
+
+def test_a_signed_out_session_cookie_is_refused(bot: Bot, seeded: dt.date) -> None:
+    client = sign_in(bot, "example-charity", DASHBOARD_TOKENS["example-charity"])
+    kept = {"reclaim_dashboard": client.cookies.get("reclaim_dashboard")}  # a copy taken before signing out
+    assert "Sent sexual images without asking" in client.get("/webhooks/dashboard/").text
+    assert client.post("/webhooks/dashboard/sign-out").status_code == 303
+    url = bot.base_url + "/webhooks/dashboard"
+    page = httpx.get(url + "/", cookies=kept, timeout=30)
+    assert "Sign in to your charity" in page.text and "Sent sexual images" not in page.text
+    assert httpx.get(url + "/export.csv", cookies=kept, timeout=30).status_code == 401
 
 
 def test_one_charitys_token_does_not_open_another(bot: Bot, seeded: dt.date) -> None:
