@@ -23,10 +23,8 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -46,48 +44,6 @@ TIMESTAMP_HEADER = "X-Reclaim-Timestamp"
 DELIVERY_HEADER = "X-Reclaim-Delivery"
 
 Sleep = Callable[[float], Awaitable[None]]
-DEFAULT_LIMIT_PER_HOUR = 20
-
-
-def limit_per_hour() -> int:
-    raw = os.environ.get("CALLBACK_LIMIT_PER_HOUR", "").strip()
-    value = int(raw) if raw else DEFAULT_LIMIT_PER_HOUR  # a typo should stop the server
-    if value < 1:
-        raise ValueError(f"CALLBACK_LIMIT_PER_HOUR must be at least 1, got {value}")
-    return value
-
-
-class HourlyLimit:
-    """At most `limit` callback requests per tenant per hour from this action server process.
-
-    Someone scripting the widget could otherwise flood a charity's callback team with requests. Each
-    action server process counts on its own, so M servers allow up to M x the limit.
-    """
-
-    def __init__(self, limit: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit or limit_per_hour()
-        self.clock = clock
-        self._sent: dict[str, deque[float]] = {}
-
-    def allow(self, tenant: str) -> bool:
-        now = self.clock()
-        recent = self._sent.setdefault(tenant, deque())
-        while recent and now - recent[0] >= 3600:
-            recent.popleft()
-        if len(recent) >= self.limit:
-            return False
-        recent.append(now)
-        return True
-
-
-_hourly_limit: HourlyLimit | None = None
-
-
-def hourly_limit() -> HourlyLimit:
-    global _hourly_limit
-    if _hourly_limit is None:
-        _hourly_limit = HourlyLimit()
-    return _hourly_limit
 
 
 @dataclass(frozen=True)
@@ -143,15 +99,12 @@ async def deliver(
     attempts: int = ATTEMPTS,
     backoff: float = BACKOFF_SECONDS,
     timeout: float = TIMEOUT_SECONDS,
-    limit: HourlyLimit | None = None,
 ) -> bool:
-    """True once the tenant's webhook answered 2xx. Only this tenant's URL and this tenant's secret."""
+    """True once the tenant's webhook answered 2xx. Only this tenant's URL and this tenant's secret.
+    Whether a request may be sent at all (once per conversation, hourly limits) is callback_limits.py's job."""
     secret = callback_secret(handoff.tenant)
     if handoff.webhook_url is None or secret is None:
         logger.warning("Callback for tenant %s not sent: no webhook or no secret configured.", handoff.tenant)
-        return False
-    if not (limit or hourly_limit()).allow(handoff.tenant):
-        logger.warning("Callback for tenant %s not sent: over CALLBACK_LIMIT_PER_HOUR.", handoff.tenant)
         return False
     body = request_body(handoff.tenant, request, now or dt.datetime.now(dt.timezone.utc))
     delivery_id = uuid.uuid4().hex

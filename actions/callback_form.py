@@ -4,8 +4,9 @@ Order: consent, how to get in touch (call, text or email), safe times, whether a
 LAST the phone number or email. Every answer but the last is one of a few fixed values (kept, like every
 slot, only as data/privacy/canonical_slot_values.yml allows). The number or email never becomes a slot
 value: it is read from the message, sent to the charity's webhook in that same turn (actions/callback.py)
-and dropped; the slot only records "sent" or "failed". The tracker store redacts the message's text, so
-nothing of it is kept anywhere.
+and dropped; the slot only records "sent", "failed" or "limited" (the charity's hourly limit was reached,
+counted in its figures). The tracker store redacts the message's text, so nothing of it is kept anywhere.
+One request per conversation, a few per client, and a charity's hourly limit: actions/callback_limits.py.
 
 Interruptions (stop, crisis, "talk to someone", delete, menu, goodbye) extract nothing here, so Rasa
 rejects the form and the in-form rules in data/rules/callback.yml take over.
@@ -24,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import callback
+from actions import callback, callback_limits
 from actions.handoff import callback_ready, decide, helpline_lines, london_now, tenant_id, wording, young_person_of
 from actions.handoff_config import handoff_for
 
@@ -32,6 +33,8 @@ SLOTS = ("callback_consent", "callback_method", "callback_times", "callback_mess
 METHODS = ("phone_call", "text_message", "email")
 TIMES = ("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend", "any_time")
 SENT, FAILED = "sent", "failed"
+# Not sent because the charity's hourly limit was reached: the person hears the same as for FAILED.
+LIMITED = "limited"
 # Handled by rules (data/rules/callback.yml): the form must extract nothing, so it is rejected.
 INTERRUPTIONS = {
     "stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again", "show_menu",
@@ -85,6 +88,15 @@ def _text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
 
 
+def _metadata(tracker: Tracker) -> dict[str, Any]:
+    return (tracker.latest_message or {}).get("metadata") or {}
+
+
+def already_sent(tracker: Tracker) -> bool:
+    """A request was sent earlier in this conversation (callback_limits.py says how that is known)."""
+    return callback_limits.limits().already_sent(tracker.sender_id, tracker.events)
+
+
 class ValidateCallbackForm(FormValidationAction):
     # Replaced in tests: a local receiver's transport, and no real waiting between attempts.
     transport: httpx.AsyncBaseTransport | None = None
@@ -98,6 +110,8 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> list[str]:
         if not callback_ready(handoff_for(tenant_id(tracker))):
             return []  # the form ends at once; action_callback_outcome says why
+        if tracker.get_slot("callback_contact") is None and already_sent(tracker):
+            return []  # one request per conversation: the outcome says it was already sent
         if tracker.get_slot("callback_consent") == "no":
             return ["callback_consent"]  # kept (so the outcome knows), and nothing more is asked
         return list(SLOTS)
@@ -176,6 +190,9 @@ class ValidateCallbackForm(FormValidationAction):
         handoff = handoff_for(tenant_id(tracker))
         if handoff is None:
             return {"callback_contact": FAILED}
+        refusal = callback_limits.limits().refusal(handoff.tenant, callback_limits.client_key_of(_metadata(tracker)))
+        if refusal is not None:
+            return {"callback_contact": LIMITED if refusal == callback_limits.CHARITY_LIMIT else FAILED}
         request = callback.CallbackRequest(
             contact_method=method,
             contact=contact,
@@ -183,6 +200,8 @@ class ValidateCallbackForm(FormValidationAction):
             message_ok=tracker.get_slot("callback_message_ok") == "yes",
         )
         delivered = await callback.deliver(handoff, request, transport=self.transport, sleep=self.sleep)
+        if delivered:
+            callback_limits.limits().record_sent(tracker.sender_id)
         return {"callback_contact": SENT if delivered else FAILED}
 
     # The extract_ methods only ever return these values; the validators keep them and nothing else.
@@ -200,7 +219,7 @@ class ValidateCallbackForm(FormValidationAction):
         return {"callback_message_ok": value if value in ("yes", "no") else None}
 
     def validate_callback_contact(self, value: Any, *_: Any) -> dict[str, Any]:
-        return {"callback_contact": value if value in (SENT, FAILED) else None}
+        return {"callback_contact": value if value in (SENT, FAILED, LIMITED) else None}
 
 
 class ActionAskCallbackConsent(Action):
@@ -291,10 +310,12 @@ class ActionCallbackOutcome(Action):
         buttons = [words["buttons"]["carry_on"], words["buttons"]["delete"]]
         if contact == SENT:
             dispatcher.utter_message(text=words["sent"].format(name=name), buttons=buttons)
-        elif contact == FAILED:
+        elif contact in (FAILED, LIMITED):
             _helplines_message(dispatcher, tracker, words["failed"].format(name=name))
         elif tracker.get_slot("callback_consent") == "no":
             dispatcher.utter_message(text=words["declined"], buttons=buttons)
+        elif callback_ready(handoff) and already_sent(tracker):
+            _helplines_message(dispatcher, tracker, words["already_sent"].format(name=name))
         else:
             _helplines_message(dispatcher, tracker, words["not_available"])
         return reset_events(tracker)

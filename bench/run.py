@@ -210,7 +210,7 @@ def main() -> int:
                                WIDGET_SECRET="bench-" + uuid.uuid4().hex, WIDGET_RATE_LIMIT_PER_MINUTE="100000",
                                # Every simulated person comes from 127.0.0.1: the per-address limit would
                                # turn the load into refusals.
-                               WIDGET_STARTS_PER_MINUTE="100000")
+                               WIDGET_STARTS_PER_MINUTE="100000", WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS="100000")
 
         if not args.skip_stock:
             print("The stock bot: rasa init --no-prompt (trains it) ...", flush=True)

@@ -19,7 +19,7 @@ DEFAULT_QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 # WCAG 2.1 AA for normal-size text.
 MIN_CONTRAST = 4.5
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
-# Tenant ids go into conversation ids ("<tenant>.<random>.<signature>"), so no dots.
+# Tenant ids go into conversation ids ("<tenant>.<issued>.<random>.<signature>"), so no dots.
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -54,6 +54,9 @@ class Tenant:
     quick_exit_url: str = DEFAULT_QUICK_EXIT_URL
     logo_url: str | None = None
     own_services: tuple[OwnService, ...] = field(default_factory=tuple)
+    # True: the chat carries on across the charity's pages (only the signed conversation id is kept, in the
+    # chat frame's sessionStorage, for 30 idle minutes). False: every page load starts afresh.
+    continue_across_pages: bool = False
     # SHA-256 (hex) of the token that opens this tenant's figures dashboard (bot/channels/dashboard.py);
     # None: no dashboard unless DASHBOARD_TOKEN_<TENANT> is set. Never part of public_config().
     dashboard_token_sha256: str | None = None
@@ -72,6 +75,7 @@ class Tenant:
             "greeting": self.greeting,
             "quick_exit_url": self.quick_exit_url,
             "nations": list(self.nations),
+            "continue_across_pages": self.continue_across_pages,
         }
 
 
@@ -187,8 +191,13 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
             "(make dashboard-token prints one); never the token itself"
         )
 
+    carry_on = raw.get("continue_across_pages", False)
+    if not isinstance(carry_on, bool):
+        raise TenantError(f"{where}: 'continue_across_pages' must be true or false")
+
     return Tenant(
         id=tenant_id,
+        continue_across_pages=carry_on,
         display_name=_text(raw, "display_name", where),
         colours={key: colours[key] for key in COLOUR_KEYS},
         logo_url=_url(_text(raw, "logo_url", where, required=False), "logo_url", where),

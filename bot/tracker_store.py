@@ -3,8 +3,8 @@
 - **Redaction.** Every event is rewritten before it is saved (`_additional_events`, a private method of
   Rasa 3.6's SQLTrackerStore: Rasa is pinned and tests/bot/test_redaction.py covers it). A person's
   message keeps its intent, intent ranking, entity types and positions, timestamp, message id and input
-  channel; its text and entity values become "<redacted>" and its metadata keeps only the widget's
-  `tenant`. A slot keeps a value only if it is one of the canonical values in
+  channel; its text and entity values become "<redacted>" and its metadata (the event's and any copy in
+  its parse data) keeps only the widget's `tenant` (never the channel's per-turn `client_key`). A slot keeps a value only if it is one of the canonical values in
   data/privacy/canonical_slot_values.yml (or a value of a categorical slot in the domain); a few raw
   values are stored as their canonical form ("£500" as "money"); any other raw words an entity was read
   from ("i'm 19") are stored as empty. The dialogue runs on intents and
@@ -155,6 +155,9 @@ def redact_event(event: Event, allow: SlotAllowList) -> Event:
         parse_data = data.get("parse_data") or {}
         if "text" in parse_data:
             parse_data["text"] = REDACTED
+        if "metadata" in parse_data:
+            # Rasa's NLU message can carry the channel's metadata too: the same rule as the event's own.
+            parse_data["metadata"] = _tenant_only(parse_data["metadata"])
         for entity in parse_data.get("entities") or []:
             entity["value"] = REDACTED
             entity.pop("text", None)

@@ -7,6 +7,11 @@ There is no conversation id and nothing else is read: the tenant must exist and 
 must be one of its allowed sites, the kind is from a fixed list and the service id from the service
 directory (else "other"). Answers 204, or 400/403/404/413/429 with no body. Requests are rate-limited
 per address and never logged. Registered in bot/credentials.yml as bot.channels.metrics.MetricsInput.
+
+Anyone can call this (an Origin header is easy to forge outside a browser), so anyone can add known counts
+to a cell. It returns nothing, and what the dashboard shows is built to make that useless for working out
+a hidden small number (bot/metrics/suppression.py): cells are rounded to the nearest 5, and a week is shown
+only once it is final, so it is seen once and never changes.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.address_groups import address_group
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics.catalogue import ALL, clean_value
 from bot.metrics.counting import Increment, day_of
@@ -78,16 +84,17 @@ def client_address(request: Request) -> str:
     (docs/deploy/nginx.conf, on this machine or another: TRUSTED_PROXIES) each request comes from a proxy,
     so X-Forwarded-For is read from the right, past every trusted proxy, to the first address a trusted
     proxy saw connect. Anything left of that could be forged by the client and is ignored; from an
-    untrusted peer the whole header is ignored."""
+    untrusted peer the whole header is ignored. An IPv6 address is given as its /64 network, so every
+    per-address limit counts one home or phone once (bot/channels/address_groups.py)."""
     networks = trusted_proxies()
     peer = request.ip or ""
     if not _trusted(peer, networks):
-        return peer
+        return address_group(peer)
     forwarded = [part.strip() for part in (request.headers.get("x-forwarded-for") or "").split(",") if part.strip()]
     for address in reversed(forwarded):
         if not _trusted(address, networks):
-            return address[:64]
-    return (forwarded[0] if forwarded else peer)[:64]  # every hop was a trusted proxy
+            return address_group(address[:64])
+    return address_group((forwarded[0] if forwarded else peer)[:64])  # every hop was a trusted proxy
 
 
 class MetricsInput(InputChannel):

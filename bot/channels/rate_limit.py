@@ -1,8 +1,9 @@
-"""A per-conversation sliding-window rate limit, kept in memory.
+"""A sliding-window rate limit per key (a conversation, or a client address), kept in memory.
 
-Stops one conversation (a script, or a stuck key) from flooding the bot. In memory on purpose: it
-needs no extra service, and with several Rasa processes each enforces its own share, which is enough
-to stop floods. It forgets keys whose window has passed, so memory stays bounded.
+Stops one conversation or one client (a script, or a stuck key) from flooding the bot. In memory on
+purpose: it needs no extra service, and with several Rasa processes each enforces its own share, which
+is enough to stop floods. It forgets keys whose window has passed, so memory stays bounded; nothing else
+resets a key (deleting a conversation must not be a way round its limit).
 """
 
 from __future__ import annotations
@@ -42,10 +43,6 @@ class SlidingWindowLimiter:
             return False
         hits.append(now)
         return True
-
-    def forget(self, key: str) -> None:
-        """Drops a key, e.g. when its conversation is deleted."""
-        self._hits.pop(key, None)
 
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:

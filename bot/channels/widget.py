@@ -4,16 +4,21 @@ Why not the REST channel: there the browser picks the sender id, so anyone who l
 and continue that conversation. Here the server issues signed ids (signed_ids.py) bound to a tenant,
 checks each tenant's allowed sites (CORS), limits message size and rate, and lets the person erase
 their conversation from the tracker store. Nothing the person types is ever logged here.
+Ids older than the retention period, and erased ids (bot/channels/erased_ids.py), get the same answer as
+forged ones. Rate limits: per conversation, and per client address (an IPv6 /64) for starts and messages;
+erasing a conversation resets none of them.
 Each turn goes through bot/channels/turns.py: typed "/intent{...}" payloads are screened, and if the
 action server is down or slow the person still gets a reply with helplines (never a 500).
 
 Routes (all JSON unless noted; errors are {"error": "<friendly sentence>"}):
   GET    /                                   health
-  GET    /widget.js                          the widget script (bot/widget/widget.js)
+  GET    /widget.js                          the loader the charity embeds (web/widget/loader.js)
+  GET    /frame?tenant=<tenant_id>           the chat's frame (web/widget/frame.html), embeddable by the tenant's sites only
+  GET    /frame.js, /frame.css               the frame's script and styles
   GET    /tenants/<tenant_id>                a tenant's public config
   POST   /conversations                      {"tenant"} -> 201 {"conversation_id", "messages"}
   POST   /conversations/<id>/messages        {"message"} -> 200 {"messages"}
-  DELETE /conversations/<id>                 204, every stored event of the conversation erased
+  DELETE /conversations/<id>                 204: every stored event erased, the id refused from then on
 Registered in bot/credentials.yml as `bot.channels.widget.WidgetInput:`.
 """
 
@@ -33,24 +38,33 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.address_groups import client_key
+from bot.channels.erased_ids import ErasedIds, ErasedIdsUnavailable, erased_ids_for
 from bot.channels.metrics import client_address
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.channels.replies import to_widget_messages
 from bot.channels.signed_ids import ConversationId, ConversationSigner
 from bot.channels.text import is_unicode_text
 from bot.channels.turns import TurnRunner
+from bot.channels.widget_frame import LOADER, frame_file, frame_page
+from bot.help_lines import help_line
+from bot.secret_length import require_long_secret
 from bot.tenants import Tenant, load_tenants
+from bot.tracker_store import retention_hours
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TENANTS_DIR = ROOT / "data" / "tenants"
-WIDGET_SCRIPT = ROOT / "bot" / "widget" / "widget.js"
+WIDGET_SCRIPT = LOADER  # what the charity's one line loads: the launcher and the chat's frame
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
 # New conversations per client address per minute: each one runs a turn and is counted in a charity's
 # figures, so a script must not start them without end. Generous, as a library or shelter shares one address.
 DEFAULT_STARTS_PER_MINUTE = 20
+# Messages per client address per minute, over all its conversations: a script cannot spread a flood over
+# many conversations. Generous for the same reason (and a person types far slower).
+DEFAULT_MESSAGES_PER_MINUTE_PER_ADDRESS = 120
 # The message that opens every conversation: the greeting, how to leave quickly, is it safe to talk.
 OPENING_MESSAGE = "/greet"
 
@@ -63,6 +77,11 @@ UNKNOWN_TENANT = "This chat isn't set up for that organisation."
 ORIGIN_REFUSED = "This website isn't set up to use this chat."
 ERASE_FAILED = "Sorry, this chat couldn't be deleted just now. Please try again in a moment."
 NO_ERASE = "Deleting conversations isn't supported by this server's storage."
+# Erased ids could not be checked (Redis down): the message is refused, and the person is told so.
+NOT_SENT = (
+    "Sorry, your message wasn't sent because of a technical problem. Please try again in a few minutes. "
+    f"You can talk to someone now: {help_line('samaritans').lstrip('- ')} If you are in danger, call 999."
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -85,6 +104,13 @@ def _env_int(name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def _same_origin(request: Request, origin: str) -> bool:
+    """True for a request from a page this server served (the chat's frame): its Origin names this host.
+    A browser never lets another site send this Origin."""
+    host = (request.headers.get("host") or "").lower()
+    return bool(host) and origin.lower().split("://", 1)[-1] == host
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -116,6 +142,8 @@ class WidgetInput(InputChannel):
         max_message_chars: Optional[int] = None,
         rate_limit_per_minute: Optional[int] = None,
         starts_per_minute: Optional[int] = None,
+        messages_per_minute_per_address: Optional[int] = None,
+        erased_ids: Optional[ErasedIds] = None,
     ) -> None:
         directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or DEFAULT_TENANTS_DIR)
         # Fails loudly (naming the tenant and field) if any tenant file is wrong: see bot/tenants.py.
@@ -128,13 +156,26 @@ class WidgetInput(InputChannel):
                 "will not survive a restart, and several servers will not accept each other's ids. "
                 "Set WIDGET_SECRET (see .env.example)."
             )
-        self.signer = ConversationSigner(secret)
+        else:
+            # A short secret could be found offline from one signed id: start-up stops, naming the setting.
+            require_long_secret("WIDGET_SECRET", secret)
+        # Ids are refused once their conversation would have been deleted for age anyway.
+        self.max_age_seconds = retention_hours() * 3600
+        self.signer = ConversationSigner(secret, max_age_seconds=self.max_age_seconds)
+        self._client_key_secret = secret.encode("utf-8")
+        # Chosen from the server's lock store at the first request (erased_ids.py), unless given here.
+        self.erased_ids = erased_ids
         self.max_message_chars = max_message_chars or _env_int("WIDGET_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
         self.limiter = SlidingWindowLimiter(
             rate_limit_per_minute or _env_int("WIDGET_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE), 60.0
         )
         self.start_limiter = SlidingWindowLimiter(
             starts_per_minute or _env_int("WIDGET_STARTS_PER_MINUTE", DEFAULT_STARTS_PER_MINUTE), 60.0
+        )
+        self.address_limiter = SlidingWindowLimiter(
+            messages_per_minute_per_address
+            or _env_int("WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS", DEFAULT_MESSAGES_PER_MINUTE_PER_ADDRESS),
+            60.0,
         )
         self.turns = TurnRunner(self.name())
         logger.info("Widget channel: %d tenant(s): %s.", len(self.tenants), ", ".join(sorted(self.tenants)))
@@ -161,8 +202,8 @@ class WidgetInput(InputChannel):
     def _allow_origin(request: Request, tenant: Tenant) -> bool:
         """True if the request may act for `tenant`. Requests without Origin (not from a browser page) may."""
         origin = request.headers.get("origin")
-        if origin is None:
-            return True
+        if origin is None or _same_origin(request, origin):
+            return True  # the chat's own frame, served by this server (bot/channels/widget_frame.py)
         if tenant.allows_origin(origin):
             request.ctx.widget_cors_origin = origin
             return True
@@ -178,6 +219,25 @@ class WidgetInput(InputChannel):
         if verified is None or tenant is None or not self._allow_origin(request, tenant):
             return None
         return _Conversation(verified, tenant)
+
+    def _erased(self, request: Request) -> ErasedIds:
+        if self.erased_ids is None:
+            self.erased_ids = erased_ids_for(getattr(request.app.ctx.agent, "lock_store", None))
+        return self.erased_ids
+
+    async def _refuse_if_erased(self, request: Request, conversation: _Conversation) -> Optional[HTTPResponse]:
+        """None if the conversation was not erased. An erased one gets the forged ids' answer; if that
+        cannot be checked, a 503 saying the message was not sent, so nothing is lost without a word."""
+        try:
+            erased = await self._erased(request).contains(conversation.id.value)
+        except ErasedIdsUnavailable as error:
+            logger.error("Widget channel: erased conversations cannot be checked (%s); message refused.", error)
+            return _error(503, NOT_SENT)
+        return _error(403, NOT_FOUND) if erased else None
+
+    def _client_key(self, request: Request) -> str:
+        """The anonymous per-client key the action server limits callbacks by (address_groups.py)."""
+        return client_key(self._client_key_secret, client_address(request))
 
     def _preflight_origin(self, request: Request) -> Optional[str]:
         """The origin to allow for an OPTIONS preflight, worked out from the path alone."""
@@ -217,7 +277,9 @@ class WidgetInput(InputChannel):
             resp.headers["Access-Control-Allow-Origin"] = allowed
         resp.headers["Vary"] = "Origin"
         for key, value in SECURITY_HEADERS.items():
-            resp.headers[key] = value
+            # The frame's page sets its own Content-Security-Policy (widget_frame.py); the rest get ours.
+            if key not in resp.headers:
+                resp.headers[key] = value
 
     async def _send(
         self,
@@ -230,7 +292,8 @@ class WidgetInput(InputChannel):
         """The bot's replies to `text` as widget messages: the fallback with helplines if anything failed."""
         turn = await self.turns.run(
             request.app.ctx.agent, on_new_message, conversation.value, text,
-            metadata={"tenant": conversation.tenant}, trusted=trusted,
+            # Only the tenant is ever stored (bot/tracker_store.py); client_key is for this turn's actions.
+            metadata={"tenant": conversation.tenant, "client_key": self._client_key(request)}, trusted=trusted,
         )
         return to_widget_messages(turn.outputs)
 
@@ -259,6 +322,18 @@ class WidgetInput(InputChannel):
                 content_type="application/javascript; charset=utf-8",
                 headers={"Cross-Origin-Resource-Policy": "cross-origin"},
             )
+
+        @bp.route("/frame", methods=["GET"])
+        async def frame(request: Request) -> HTTPResponse:
+            return frame_page(self.tenants.get(request.args.get("tenant") or ""))
+
+        @bp.route("/frame.js", methods=["GET"])
+        async def frame_script(request: Request) -> HTTPResponse:
+            return frame_file("frame.js")
+
+        @bp.route("/frame.css", methods=["GET"])
+        async def frame_styles(request: Request) -> HTTPResponse:
+            return frame_file("frame.css")
 
         @bp.route("/tenants/<tenant_id>", methods=["GET"])
         async def tenant_config(request: Request, tenant_id: str) -> HTTPResponse:
@@ -290,8 +365,11 @@ class WidgetInput(InputChannel):
             conversation = self._conversation(request, conversation_id)
             if conversation is None:
                 return _error(403, NOT_FOUND)
+            refused = await self._refuse_if_erased(request, conversation)
+            if refused is not None:
+                return refused
             # Counted before the body is read, so a flood of junk is limited as well as real messages.
-            if not self.limiter.allow(conversation.id.value):
+            if not self.limiter.allow(conversation.id.value) or not self.address_limiter.allow(client_address(request)):
                 return _error(429, TOO_FAST)
             if len(request.body or b"") > self._max_body_bytes():
                 return _error(413, TOO_LONG)
@@ -311,6 +389,7 @@ class WidgetInput(InputChannel):
             conversation = self._conversation(request, conversation_id)
             if conversation is None:
                 return _error(403, NOT_FOUND)
+            # Never rate-limited: someone leaving in a hurry must always be able to erase their conversation.
             agent = request.app.ctx.agent
             store = agent.tracker_store
             # Rasa wraps custom stores in AwaitableTrackerStore; the erasing store is inside.
@@ -320,6 +399,13 @@ class WidgetInput(InputChannel):
             if erase is None:
                 return _error(501, NO_ERASE)
             sender = conversation.id.value
+            # Recorded before erasing, so no message is taken under this id once its events are gone, on any
+            # server. An erased id may be deleted again: that is how the widget retries a failed erasure.
+            try:
+                await self._erased(request).add(sender, conversation.id.issued + self.max_age_seconds)
+            except ErasedIdsUnavailable as error:
+                logger.error("Widget channel: an erased id could not be recorded (%s); nothing erased.", error)
+                return _error(503, ERASE_FAILED)
             try:
                 async with agent.lock_store.lock(sender):
                     result = erase(sender)
@@ -328,7 +414,7 @@ class WidgetInput(InputChannel):
             except Exception as error:  # noqa: BLE001 - a friendly answer, and the widget can retry
                 logger.error("Widget channel: erasing a conversation failed (%s).", type(error).__name__)
                 return _error(503, ERASE_FAILED)
-            self.limiter.forget(sender)
+            # The rate limits are not reset: erasing must not be a way round them.
             return response.empty(status=204)
 
         # Preflights. Rasa's app-wide sanic-cors usually answers them first; `finish` then makes the

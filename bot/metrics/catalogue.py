@@ -34,6 +34,11 @@ METRICS: Dict[str, Tuple[str, str]] = {
     "quick_exit": ("Quick exits", "a press of Quick exit"),
     "crisis_response": ("Crisis responses", "a conversation where the bot gave its crisis response"),
     "deletion": ("Conversations deleted", "a conversation the person deleted"),
+    # For the charity: its CALLBACK_LIMIT_PER_HOUR was reached, so a request was refused (actions/callback_limits.py).
+    "callback_limit_reached": (
+        "Callback requests not sent: hourly limit reached",
+        "a conversation whose callback request was refused because the charity's hourly limit was reached",
+    ),
 }
 
 # Metrics the widget reports itself (bot/channels/metrics.py); all others come from Rasa events.
@@ -83,6 +88,7 @@ def allowed_values() -> Dict[str, FrozenSet[str]]:
         "quick_exit": frozenset({ALL}),
         "crisis_response": frozenset({ALL}),
         "deletion": frozenset({ALL}),
+        "callback_limit_reached": frozenset({ALL}),
     }
 
 

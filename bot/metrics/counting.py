@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Set, Tuple
 from zoneinfo import ZoneInfo
 
+from bot.channels.signed_ids import tenant_of
 from bot.metrics.catalogue import ALL, clean_value
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,6 +30,8 @@ WIDGET_CHANNEL = "widget"
 # Rasa's name for the slot that holds the first message's metadata when a session starts.
 SESSION_METADATA_SLOT = "session_started_metadata"
 CRISIS_ACTION = "utter_crisis"
+# The callback request's outcome when the charity's hourly limit refused it (actions/callback_form.py).
+CALLBACK_LIMITED = "limited"
 # The store publishes this action name when it erases a conversation (bot/tracker_store.py).
 ERASE_ACTION = "utter_conversation_deleted"
 DEFAULT_MAX_CONVERSATIONS = 50_000
@@ -112,8 +115,8 @@ class EventCounter:
             elif name == ERASE_ACTION and event.get("reclaim_erased") is True:
                 found.append(("deletion", ALL, False))
                 if conversation.tenant is None:
-                    # Widget ids start with their tenant ("<tenant>.<random>.<signature>").
-                    conversation.tenant = self._known(sender.split(".", 1)[0]) if sender.count(".") == 2 else None
+                    # Widget ids start with their tenant (bot/channels/signed_ids.py).
+                    conversation.tenant = self._known(tenant_of(sender))
                     conversation.tenant = conversation.tenant or DEFAULT_TENANT
         elif kind == "bot":
             data = event.get("data") if isinstance(event.get("data"), dict) else {}
@@ -150,4 +153,6 @@ class EventCounter:
             return [("under_18", ALL, True)]
         if name == "offences_explained":
             return [("offence_explained", v, True) for v in values if isinstance(v, str)]
+        if name == "callback_contact" and value == CALLBACK_LIMITED:
+            return [("callback_limit_reached", ALL, True)]
         return []

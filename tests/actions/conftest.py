@@ -46,9 +46,9 @@ def services() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_callback_limit() -> None:
-    """Each test starts with a fresh per-process hourly callback allowance: otherwise tests that send
-    callbacks without their own `limit=` would share one and fail once, together, they pass the limit."""
-    from actions import callback
+def fresh_callback_limits() -> None:
+    """Each test starts with fresh per-process callback limits (hourly allowances, conversations that
+    sent one): otherwise tests would share them and fail once, together, they pass a limit."""
+    from actions import callback_limits
 
-    callback._hourly_limit = None
+    callback_limits._limits = None

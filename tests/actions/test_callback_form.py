@@ -40,8 +40,8 @@ def tenants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     tenant_file(tmp_path, "charity-a", handoff("callback", callback={"webhook_url": "https://a.example.org/hook"}))
     tenant_file(tmp_path, "charity-b", handoff("callback", callback={"webhook_url": "https://b.example.org/hook"}))
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
-    monkeypatch.setenv(secret_variable("charity-a"), "secret-a")
-    monkeypatch.setenv(secret_variable("charity-b"), "secret-b")
+    monkeypatch.setenv(secret_variable("charity-a"), "callback-secret-for-charity-a-32-bytes")
+    monkeypatch.setenv(secret_variable("charity-b"), "callback-secret-for-charity-b-32-bytes")
     return tmp_path
 
 
@@ -237,3 +237,80 @@ async def test_cancel_says_nothing_was_sent_and_clears(tenants: Path) -> None:
     [message], events = await said_by(ActionCallbackCancelled(), "charity-a", **ANSWERED)
     assert message["text"] == "OK, I've stopped. Nothing has been sent and nothing is kept."
     assert {e["name"]: e["value"] for e in events} == {slot: None for slot in ANSWERED}
+
+
+# ---- limits: once per conversation, per client, per charity (actions/callback_limits.py) -------------------
+
+
+async def contact_step(tenant: str, sender: str, client_key: str | None, events: list | None = None) -> str | None:
+    """The last answer (the number) of a request from `sender`: the callback_contact it ends with."""
+    events_out = await ValidateCallbackForm().run(
+        CollectingDispatcher(),
+        tracker(tenant, slots=ANSWERED, text=PHONE, requested_slot="callback_contact", active_loop="callback_form",
+                sender_id=sender, client_key=client_key, events=events),
+        DOMAIN,
+    )
+    return {event["name"]: event["value"] for event in events_out}.get("callback_contact")
+
+
+async def starts(tenant: str, sender: str, events: list | None = None) -> list[str]:
+    """The questions a new request in `sender`'s conversation would ask ([]: the form ends at once)."""
+    form = ValidateCallbackForm()
+    return await form.required_slots(list(callback_form.SLOTS), CollectingDispatcher(),
+                                     tracker(tenant, sender_id=sender, events=events), DOMAIN)
+
+
+async def test_a_second_request_in_the_same_conversation_is_not_sent_and_is_answered_kindly(
+    tenants: Path, receiver: Receiver
+) -> None:
+    assert await starts("charity-a", "conversation-1") == list(callback_form.SLOTS)
+    assert await contact_step("charity-a", "conversation-1", "client-a") == "sent"
+    # Asking again: no questions, nothing sent; told kindly, with people to talk to now.
+    assert await starts("charity-a", "conversation-1") == []
+    dispatcher = CollectingDispatcher()
+    await ActionCallbackOutcome().run(dispatcher, tracker("charity-a", sender_id="conversation-1"), {})
+    [message] = dispatcher.messages
+    assert message["text"].startswith("You've already asked Team callback to contact you in this chat, so I haven't")
+    assert "Samaritans: 116 123" in message["text"] and "call 999" in message["text"]
+    assert len(receiver.requests) == 1
+    # Another conversation (a new person) may still ask.
+    assert await starts("charity-a", "conversation-2") == list(callback_form.SLOTS)
+
+
+async def test_a_request_already_in_the_history_counts_whichever_action_server_sent_it(tenants: Path) -> None:
+    """Another action server sent it: this one knows from the conversation's history Rasa sends."""
+    history = [{"event": "slot", "name": "callback_contact", "value": "sent"},
+               {"event": "slot", "name": "callback_contact", "value": None}]
+    assert await starts("charity-a", "conversation-3", events=history) == []
+    failed_before = [{"event": "slot", "name": "callback_contact", "value": "failed"}]
+    assert await starts("charity-a", "conversation-3", events=failed_before) == list(callback_form.SLOTS)
+
+
+async def test_one_client_cannot_use_up_the_charitys_hourly_allowance(
+    tenants: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALLBACK_LIMIT_PER_ADDRESS_PER_HOUR", "2")
+    monkeypatch.setenv("CALLBACK_LIMIT_PER_HOUR", "3")
+    outcomes = [await contact_step("charity-a", f"script-{n}", "one-client") for n in range(4)]
+    assert outcomes == ["sent", "sent", "failed", "failed"]  # each conversation new: the client is the limit
+    assert len(receiver.requests) == 2
+    # Real people elsewhere still get through: the refused attempts did not use the charity's allowance.
+    assert await contact_step("charity-a", "person", "another-client") == "sent"
+
+
+async def test_the_charitys_hourly_limit_is_logged_by_tenant_and_kept_as_limited(
+    tenants: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CALLBACK_LIMIT_PER_HOUR", "1")
+    assert await contact_step("charity-a", "first", "client-1") == "sent"
+    with caplog.at_level("WARNING"):
+        assert await contact_step("charity-a", "second", "client-2") == "limited"
+    assert "tenant charity-a" in caplog.text and "CALLBACK_LIMIT_PER_HOUR=1" in caplog.text
+    for private in ("900123", "client-2", "second"):
+        assert private not in caplog.text
+    assert await contact_step("charity-b", "third", "client-3") == "sent"  # another charity's own allowance
+    # The person hears the same kind answer as for any request that could not be sent.
+    dispatcher = CollectingDispatcher()
+    refused = tracker("charity-a", slots={**ANSWERED, "callback_contact": "limited"})
+    await ActionCallbackOutcome().run(dispatcher, refused, {})
+    assert dispatcher.messages[0]["text"].startswith("I'm sorry, I couldn't send your request to Team callback")

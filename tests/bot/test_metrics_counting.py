@@ -10,7 +10,7 @@ from bot.metrics.counting import EventCounter, Increment
 
 T0 = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.timezone.utc).timestamp()
 DAY = dt.date(2026, 3, 10)
-WIDGET_ID = "example-charity." + "a" * 32 + ".sig"
+WIDGET_ID = "example-charity.69a1b2c3." + "a" * 24 + ".sig"  # the shape of bot/channels/signed_ids.py
 
 
 def counter() -> EventCounter:
@@ -128,3 +128,14 @@ def test_allow_lists_come_from_the_repository_data() -> None:
     assert clean_value("situation", "anything typed") is None
     assert value_label("nation", "northern_ireland") == "Northern Ireland"
     assert value_label("service_routed", "samaritans") == "Samaritans"
+
+
+def test_a_callback_refused_by_the_charitys_hourly_limit_is_counted_for_the_charity() -> None:
+    """The operator sees on the dashboard when the callback quota turned real requests away."""
+    c = counter()
+    run(c, session_start(WIDGET_ID) + [user(WIDGET_ID, "hi")])
+    slot = {"sender_id": WIDGET_ID, "event": "slot", "name": "callback_contact", "timestamp": T0}
+    limited = [dict(slot, value="limited")] * 2  # Rasa may stream the slot twice: one conversation, one count
+    assert run(c, limited) == [Increment("example-charity", DAY, "callback_limit_reached", ALL)]
+    assert run(c, [dict(slot, value="sent"), dict(slot, value="failed"), dict(slot, value=None)]) == []
+    assert value_label("callback_limit_reached", ALL) == "Callback requests not sent: hourly limit reached"

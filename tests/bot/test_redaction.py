@@ -69,6 +69,31 @@ async def test_a_message_keeps_its_intent_and_entity_positions_but_not_its_words
         assert secret.lower() not in raw, secret
 
 
+INJECTED = {"tenant": "x", "ip": "203.0.113.9", "client_key": "a1b2c3d4e5f6a7b8c9d0e1", "note": "my name is Samira",
+            "tenant_extra": {"tenant": "y"}}
+
+
+async def test_metadata_keeps_only_the_tenant_at_the_top_and_inside_the_parse_data(store: ErasingSQLTrackerStore) -> None:
+    """Whatever a channel (or someone crafting a message) puts in metadata, only the tenant is stored."""
+    event = message("my name is Samira, call me on 07700 900123", "inform", metadata=dict(INJECTED))
+    event.parse_data["metadata"] = dict(INJECTED)  # as Rasa's NLU message can carry it
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], DOMAIN.slots)
+    tracker.update(event)
+    tracker.update(SlotSet("session_started_metadata", dict(INJECTED)))
+    await store.save(tracker)
+
+    events = stored(store, "s")
+    user = [e for e in events if e["event"] == "user"][0]
+    assert user["metadata"] == {"tenant": "x"}
+    assert user["parse_data"]["metadata"] == {"tenant": "x"}
+    assert [e["value"] for e in events if e["event"] == "slot"] == [{"tenant": "x"}]
+    raw = json.dumps(events)
+    for leaked in ("203.0.113.9", "a1b2c3d4e5f6a7b8c9d0e1", "Samira", "900123", "note", "client_key", '"y"'):
+        assert leaked not in raw, leaked
+    restored = await store.retrieve("s")
+    assert restored.latest_message.metadata == {"tenant": "x"}
+
+
 async def test_raw_slot_values_are_not_stored_but_canonical_ones_are(store: ErasingSQLTrackerStore) -> None:
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], DOMAIN.slots)
     for event in [

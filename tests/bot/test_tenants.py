@@ -44,8 +44,19 @@ def test_the_shipped_tenants_load_and_include_the_default() -> None:
 
 def test_public_config_has_exactly_the_widget_fields() -> None:
     config = load_tenants(TENANTS)["default"].public_config()
-    assert set(config) == {"id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations"}
+    assert set(config) == {
+        "id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations", "continue_across_pages",
+    }
     assert set(config["colours"]) == {"primary", "primary_text", "background", "text"}
+
+
+def test_carrying_on_across_pages_is_off_unless_a_charity_turns_it_on() -> None:
+    tenants = load_tenants(TENANTS)
+    assert tenants["default"].public_config()["continue_across_pages"] is False
+    assert tenants["example-charity"].public_config()["continue_across_pages"] is True
+    raw = {**yaml.safe_load((TENANTS / "default.yml").read_text()), "continue_across_pages": "yes"}
+    with pytest.raises(TenantError, match="continue_across_pages"):
+        parse_tenant(raw)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from bot.channels.widget import WidgetInput
 from bot.tenants import TenantError
 
 ROOT = Path(__file__).resolve().parents[2]
+SECRET = "widget-test-secret-of-at-least-32-bytes"
 
 
 def test_defaults_and_the_shipped_tenants(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,7 +36,7 @@ def test_no_secret_warns_and_ids_do_not_outlive_the_process(
 
 
 def test_the_same_secret_verifies_across_restarts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WIDGET_SECRET", "shared secret")
+    monkeypatch.setenv("WIDGET_SECRET", "a shared secret of at least 32 bytes")
     issued = WidgetInput().signer.issue("default").value
     assert WidgetInput().signer.verify(issued) is not None
 
@@ -43,7 +44,7 @@ def test_the_same_secret_verifies_across_restarts(monkeypatch: pytest.MonkeyPatc
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIDGET_MAX_MESSAGE_CHARS", "500")
     monkeypatch.setenv("WIDGET_RATE_LIMIT_PER_MINUTE", "5")
-    channel = WidgetInput(secret="s")
+    channel = WidgetInput(secret=SECRET)
     assert channel.max_message_chars == 500 and channel.limiter.limit == 5
 
 
@@ -51,7 +52,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_nonsense_limit_stops_start_up(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("WIDGET_MAX_MESSAGE_CHARS", value)
     with pytest.raises(ValueError):
-        WidgetInput(secret="s")
+        WidgetInput(secret=SECRET)
 
 
 def test_a_bad_tenant_stops_start_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -61,4 +62,4 @@ def test_a_bad_tenant_stops_start_up(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     (tmp_path / "example-charity.yml").write_text(yaml.safe_dump(bad))
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
     with pytest.raises(TenantError, match="example-charity"):
-        WidgetInput(secret="s")
+        WidgetInput(secret=SECRET)

@@ -17,7 +17,12 @@ from pathlib import Path
 from scripts.serve_demo import render_index
 
 ROOT = Path(__file__).resolve().parents[2]
-WIDGET_JS = ROOT / "bot" / "widget" / "widget.js"
+WEB_WIDGET = ROOT / "web" / "widget"
+# The frame's Content-Security-Policy, as the real server sends it (bot/channels/widget_frame.py).
+FRAME_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+)
 
 XSS_TEXT = 'Careful: <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> <b>bold</b>'
 
@@ -57,6 +62,9 @@ class MockState:
     deleted: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     fail_next: tuple[int, str] | None = None
+    # Seconds to hold the next message's reply (a reply still in flight when the person leaves).
+    delay_next: float = 0.0
+    pages_origin: str = ""
 
 
 class ApiHandler(BaseHTTPRequestHandler):
@@ -65,8 +73,10 @@ class ApiHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         pass
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json") -> None:
+    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json", headers: dict | None = None) -> None:
         self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
         self.send_header("Access-Control-Allow-Headers", "Content-Type")
@@ -95,7 +105,14 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.state.requests.append(("GET", self.path))
         parts = self.path.split("?", 1)[0].strip("/").split("/")
         if parts == ["webhooks", "widget", "widget.js"]:
-            return self._send(200, WIDGET_JS.read_bytes(), "text/javascript; charset=utf-8")
+            return self._send(200, (WEB_WIDGET / "loader.js").read_bytes(), "text/javascript; charset=utf-8")
+        if parts == ["webhooks", "widget", "frame"]:
+            policy = FRAME_POLICY.format(ancestors=self.state.pages_origin)
+            return self._send(200, (WEB_WIDGET / "frame.html").read_bytes(), "text/html; charset=utf-8",
+                              {"Content-Security-Policy": policy})
+        if parts in (["webhooks", "widget", "frame.js"], ["webhooks", "widget", "frame.css"]):
+            kind = "text/javascript" if parts[2].endswith(".js") else "text/css"
+            return self._send(200, (WEB_WIDGET / parts[2]).read_bytes(), f"{kind}; charset=utf-8")
         if parts[:3] == ["webhooks", "widget", "tenants"] and len(parts) == 4:
             tenant = self.state.tenants.get(parts[3])
             return self._json(200, tenant) if tenant else self._json(404, {"error": "Unknown tenant."})
@@ -125,6 +142,11 @@ class ApiHandler(BaseHTTPRequestHandler):
             if len(message) > 1000:
                 return self._json(413, {"error": "That message is too long. Please send it in shorter parts."})
             self.state.conversations[cid].append(message)
+            if self.state.delay_next:
+                delay, self.state.delay_next = self.state.delay_next, 0.0
+                import time
+
+                time.sleep(delay)
             return self._json(200, {"messages": scripted_reply(message)})
         self._json(404, {"error": "Not found."})
 
@@ -159,11 +181,40 @@ class PagesHandler(BaseHTTPRequestHandler):
             body = EXIT_PAGE
         elif path == "/start.html":
             body = START_PAGE
+        elif path == "/strict.html":
+            return self._strict_page(params.get("tenant", "test"))
         else:
             self.send_error(404)
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+    def _strict_page(self, tenant: str) -> None:
+        """A charity page whose Content-Security-Policy allows no inline script or style at all, embedding
+        the loader with Subresource Integrity, exactly as the embed guide (docs/charities-embedding.md) says."""
+        import base64
+        import hashlib
+
+        loader = (WEB_WIDGET / "loader.js").read_bytes()
+        integrity = "sha384-" + base64.b64encode(hashlib.sha384(loader).digest()).decode()
+        src = f"{self.server_base}/webhooks/widget/widget.js"
+        body = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Strict charity page</title></head>"
+            "<body><h1>Strict page</h1><p><button type='button' id='host-button'>A host button</button></p>"
+            f"<script src='{src}' data-tenant='{tenant}' integrity='{integrity}' crossorigin='anonymous' defer></script>"
+            "</body></html>"
+        ).encode()
+        policy = (
+            f"default-src 'self'; script-src 'self' {self.server_base}; frame-src {self.server_base}; "
+            "style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'"
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Security-Policy", policy)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -180,17 +231,15 @@ class Servers:
         self.api = ThreadingHTTPServer(("127.0.0.1", 0), api_handler)
         self.api_url = f"http://127.0.0.1:{self.api.server_address[1]}"
         self.pages.RequestHandlerClass = type("Pages", (PagesHandler,), {"server_base": self.api_url})
+        self.state.pages_origin = self.pages_url
         self.state.tenants["test"] = {
             "id": "test", "display_name": "Safe Harbour",
             "colours": {"primary": "#4b286d", "primary_text": "#ffffff", "background": "#ffffff", "text": "#1a1a1a"},
             "logo_url": None, "greeting": "Hello, you can talk to us here in private.",
             "quick_exit_url": f"{self.pages_url}/exit.html", "nations": ["england", "wales", "scotland", "northern_ireland"],
         }
-        # A tenant with unreadable colour choices: the widget must still keep text readable.
-        self.state.tenants["garish"] = {
-            **self.state.tenants["test"], "id": "garish", "display_name": "Garish",
-            "colours": {"primary": "#ffff00", "primary_text": "#ffffff", "background": "#777777", "text": "#888888"},
-        }
+        # A charity that lets the chat carry on across its pages (only the signed id is kept, in the frame).
+        self.state.tenants["carry-on"] = {**self.state.tenants["test"], "id": "carry-on", "continue_across_pages": True}
         self.threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (self.pages, self.api)]
         for thread in self.threads:
             thread.start()

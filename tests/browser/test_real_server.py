@@ -43,49 +43,58 @@ def stored_events(bot: Bot, sender: str) -> int:  # noqa: F811
         return connection.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
 
 
-def conversation_id(page) -> str:
-    return page.evaluate("() => JSON.parse(sessionStorage.getItem('reclaim:default')).conversation_id")
+def chat(page):
+    return page.frame_locator(f"{W} iframe")
+
+
+def conversation_ids(bot: Bot) -> set[str]:  # noqa: F811
+    with sqlite3.connect(bot.tracker_db) as connection:
+        return {row[0] for row in connection.execute("select distinct sender_id from events")}
 
 
 def open_chat(page, site: str) -> None:
     page.goto(f"{site}/?tenant=default")
     page.locator(f"{W} .launch").click()
-    expect(page.locator(f"{W} .choices button", has_text="Yes, I can talk")).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(chat(page).locator(".choices button", has_text="Yes, I can talk")).to_be_visible(timeout=REPLY_TIMEOUT)
 
 
 def test_a_conversation_with_buttons_and_typing(page, site, bot):  # noqa: F811
+    before = conversation_ids(bot)
     open_chat(page, site)
-    text = " ".join(page.locator(f"{W} .msg.bot").all_inner_texts())
+    text = " ".join(chat(page).locator(".msg.bot").all_inner_texts())
     assert "automated helper, not a person" in text
-    page.locator(f"{W} .choices button", has_text="Yes, I can talk").click()
-    expect(page.locator(f"{W} .msg.bot").last).to_contain_text("What has happened?", timeout=REPLY_TIMEOUT)
-    page.locator(f"{W} textarea").fill("someone is threatening to share my nudes unless I pay them")
-    page.locator(f"{W} textarea").press("Enter")
-    expect(page.locator(f"{W} .busy")).to_be_hidden(timeout=REPLY_TIMEOUT)
-    assert page.locator(f"{W} .msg.bot").count() >= 4
-    assert stored_events(bot, conversation_id(page)) > 0
+    chat(page).locator(".choices button", has_text="Yes, I can talk").click()
+    expect(chat(page).locator(".msg.bot").last).to_contain_text("What has happened?", timeout=REPLY_TIMEOUT)
+    chat(page).locator("textarea").fill("someone is threatening to share my nudes unless I pay them")
+    chat(page).locator("textarea").press("Enter")
+    expect(chat(page).locator(".busy")).to_be_hidden(timeout=REPLY_TIMEOUT)
+    assert chat(page).locator(".msg.bot").count() >= 4
+    (cid,) = conversation_ids(bot) - before
+    assert stored_events(bot, cid) > 0
     assert page.js_errors == [] and page.offsite.urls == []
     screenshot(page, "real-desktop")
 
 
 def test_delete_chat_removes_the_tracker(page, site, bot):  # noqa: F811
+    before = conversation_ids(bot)
     open_chat(page, site)
-    cid = conversation_id(page)
+    (cid,) = conversation_ids(bot) - before
     assert stored_events(bot, cid) > 0
-    page.locator(f"{W} .delete").click()
-    expect(page.locator(f"{W} .msg.bot").last).to_contain_text("deleted from this device and from our server")
+    chat(page).locator(".delete").click()
+    expect(chat(page).locator(".msg.bot").last).to_contain_text("deleted from this device and from our server")
     assert stored_events(bot, cid) == 0
 
 
 def test_typed_markup_is_inert(page, site):
     open_chat(page, site)
-    page.locator(f"{W} textarea").fill('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">')
-    page.locator(f"{W} textarea").press("Enter")
-    expect(page.locator(f"{W} .busy")).to_be_hidden(timeout=REPLY_TIMEOUT)
+    chat(page).locator("textarea").fill('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">')
+    chat(page).locator("textarea").press("Enter")
+    expect(chat(page).locator(".busy")).to_be_hidden(timeout=REPLY_TIMEOUT)
     page.wait_for_timeout(300)
-    assert page.evaluate("() => document.querySelector('reclaim-chat').shadowRoot.querySelectorAll('script,img').length") == 0
-    assert page.evaluate("() => window.__pwned") is None
-    expect(page.locator(f"{W} .msg.me").last).to_contain_text("<script>")
+    inside = next(frame for frame in page.frames if "/webhooks/widget/frame" in frame.url)
+    assert inside.evaluate("() => document.querySelectorAll('.log script,.log img').length") == 0
+    assert inside.evaluate("() => window.__pwned") is None and page.evaluate("() => window.__pwned") is None
+    expect(chat(page).locator(".msg.me").last).to_contain_text("<script>")
 
 
 def test_quick_exit_goes_to_the_tenant_page_without_history(page, site):
@@ -101,6 +110,16 @@ def test_quick_exit_goes_to_the_tenant_page_without_history(page, site):
     page.wait_for_load_state()
     assert page.url == f"{site}/start.html"
     assert page.evaluate("() => sessionStorage.length") == 0
+
+
+def test_only_the_charitys_own_sites_can_frame_its_chat(page, site):
+    """example-charity allows only https://www.example.org: the demo page's origin is refused."""
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text) if "frame-ancestors" in message.text else None)
+    page.goto(f"{site}/?tenant=example-charity")
+    page.wait_for_timeout(1000)
+    assert blocked
+    expect(page.locator(f"{W} .launch")).to_have_text("Chat with us")  # never branded: the frame never loaded
 
 
 def test_axe_and_phone_screenshot(browser, site):

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 
 from scripts.servers import Fleet, free_port, load_directory
-from tests.integration.conftest import MODEL, WIDGET_SECRET
+from tests.integration.conftest import DASHBOARD_SECRET, DASHBOARD_TOKENS, MODEL, WIDGET_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -172,7 +172,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "WIDGET_SECRET": WIDGET_SECRET,
         "WIDGET_RATE_LIMIT_PER_MINUTE": "120",
         "WIDGET_STARTS_PER_MINUTE": "120",
+        "WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS": "100000",  # every test message comes from 127.0.0.1
         "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
+        # Both servers sign and accept the same dashboard sessions (and share sign-outs through Redis).
+        "DASHBOARD_SECRET": DASHBOARD_SECRET,
+        "DASHBOARD_TOKEN_DEFAULT": DASHBOARD_TOKENS["default"],
     }
     fleet = Fleet(workdir)
     logs = [workdir / "actions.log", workdir / "rasa-0.log", workdir / "rasa-1.log"]

@@ -16,9 +16,14 @@ from tests.integration.servers import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "reclaim.tar.gz"
-WIDGET_SECRET = "integration-test-widget-secret"
-# Figures dashboard tokens for the test servers (never used anywhere else).
-DASHBOARD_TOKENS = {"default": "test-token-default", "example-charity": "test-token-example-charity"}
+WIDGET_SECRET = "integration-test-widget-secret-32-bytes-or-more"  # shorter ones stop the server
+# Figures dashboard tokens and secret for the test servers (never used anywhere else); 32 bytes or more,
+# as the servers require.
+DASHBOARD_TOKENS = {
+    "default": "test-token-default-at-least-32-bytes",
+    "example-charity": "test-token-example-charity-at-least-32-bytes",
+}
+DASHBOARD_SECRET = "integration-test-dashboard-secret"
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +62,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
         # Every test starts its conversations from 127.0.0.1; the limit itself: test_resilience.py.
         "WIDGET_STARTS_PER_MINUTE": "1000",
+        # The same for messages and callback requests per address (tests/bot/test_widget_abuse.py and
+        # tests/actions/test_callback_form.py test those limits).
+        "WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS": "100000",
+        "CALLBACK_LIMIT_PER_ADDRESS_PER_HOUR": "1000",
         # Replies wait longer than the default 10 s for the action server here: tests/integration/
         # test_concurrency.py loads a shared 2-core machine, and speed is measured by `make bench`, not
         # by tests. The deadline itself is tested in test_resilience.py.
@@ -64,7 +73,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         # Anonymous figures (tests/integration/test_figures.py): a throwaway database, written often.
         "METRICS_DB_URL": f"sqlite:///{workdir / 'metrics.db'}",
         "METRICS_FLUSH_SECONDS": "0.2",
-        "DASHBOARD_SECRET": "integration-test-dashboard-secret",
+        "DASHBOARD_SECRET": DASHBOARD_SECRET,
         "DASHBOARD_TOKEN_DEFAULT": DASHBOARD_TOKENS["default"],
         "DASHBOARD_TOKEN_EXAMPLE_CHARITY": DASHBOARD_TOKENS["example-charity"],
         # "Talk to a person": both servers read these tenants; example-charity signs with this secret.

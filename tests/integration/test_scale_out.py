@@ -1,6 +1,8 @@
 """Two Rasa servers in the production profile (PostgreSQL tracker store, Redis lock store) act as one:
-a conversation moving between them keeps its place, and messages sent to one conversation at the same
-time through both are handled one at a time, in the order they arrived, each answered in full."""
+a conversation moving between them keeps its place, a widget conversation erased through one is refused
+by the other, messages sent to one conversation at the same time through both are handled one at a
+time, in the order they arrived, each answered in full, and signing out of the figures dashboard on one
+ends the session on the other."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import uuid
 import httpx
 
 from tests.integration.cluster import Cluster, cluster  # noqa: F401 - fixture
+from tests.integration.conftest import DASHBOARD_TOKENS
 
 # Messages whose answers do not depend on what came before, each with its own intent, so the stored
 # history shows which message each stored answer belongs to.
@@ -55,6 +58,21 @@ def test_a_widget_conversation_started_on_one_server_continues_on_the_other(clus
     )
     assert answer.status_code == 200
     assert answer.json()["messages"][-1]["text"].startswith("What has happened?")
+
+
+def test_a_widget_conversation_erased_through_one_server_is_refused_by_the_other(cluster: Cluster) -> None:
+    """The erased id is recorded in the shared Redis (bot/channels/erased_ids.py), so no server lets anyone
+    carry on, or start afresh, under it."""
+    started = httpx.post(f"{cluster.widget(0)}/conversations", json={"tenant": "default"}, timeout=60)
+    conversation_id = started.json()["conversation_id"]
+    messages = f"/conversations/{conversation_id}/messages"
+    assert httpx.post(f"{cluster.widget(1)}{messages}", json={"message": "/affirm"}, timeout=60).status_code == 200
+    assert httpx.delete(f"{cluster.widget(0)}/conversations/{conversation_id}", timeout=60).status_code == 204
+    assert cluster.events(conversation_id) == []
+    for server in (1, 0):
+        refused = httpx.post(f"{cluster.widget(server)}{messages}", json={"message": "hello"}, timeout=60)
+        assert refused.status_code == 403 and refused.json() == {"error": "This conversation can't be found."}
+    assert cluster.events(conversation_id) == []  # nothing was stored under the erased id
 
 
 def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_order(cluster: Cluster) -> None:
@@ -122,3 +140,21 @@ def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_o
         assert [text for text in turn["bot"] if text] == [text for text in replies[number] if text], number
         if number + 1 < len(concurrent):
             assert turn["last"] <= concurrent[number + 1]["at"], f"message {number + 1} began before {number} ended"
+
+
+def test_signing_out_of_the_dashboard_on_one_server_ends_the_session_on_the_other(cluster: Cluster) -> None:
+    dashboards = [f"{url}/webhooks/dashboard" for url in cluster.rasa_urls]
+    signed_in = httpx.post(f"{dashboards[0]}/sign-in", data={"tenant": "default", "token": DASHBOARD_TOKENS["default"]})
+    assert signed_in.status_code == 303
+    cookie = {"reclaim_dashboard": signed_in.cookies["reclaim_dashboard"]}
+
+    def shows_figures(server: int) -> bool:
+        page = httpx.get(f"{dashboards[server]}/", cookies=cookie, timeout=30)
+        csv = httpx.get(f"{dashboards[server]}/export.csv", cookies=cookie, timeout=30)
+        assert page.status_code == 200 and csv.status_code in (200, 401)
+        assert ("anonymous figures" in page.text) == (csv.status_code == 200)
+        return csv.status_code == 200
+
+    assert shows_figures(1)  # one sign-in works on every server
+    assert httpx.post(f"{dashboards[0]}/sign-out", cookies=cookie).status_code == 303
+    assert not shows_figures(1) and not shows_figures(0)  # a copy of the cookie is refused everywhere

@@ -91,6 +91,10 @@ def test_talk_to_a_person_then_a_signed_callback_request_and_nothing_kept(bot: B
 
     # The conversation carries on as normal afterwards.
     assert "call 999" in text_of(chat.say("/talk_to_someone"))
+    # One request per conversation: asking again sends nothing, says so kindly, and gives helplines.
+    again = text_of(chat.say("/request_callback"))
+    assert "You've already asked Example Support Charity's support team (EXAMPLE) to contact you" in again
+    assert "Samaritans: 116 123" in again and len(receiver.received) == 1
 
     time.sleep(1)  # let both servers flush their logs
     with sqlite3.connect(bot.tracker_db) as connection:
@@ -100,6 +104,8 @@ def test_talk_to_a_person_then_a_signed_callback_request_and_nothing_kept(bot: B
     assert "sent" in contact_slots and set(contact_slots) <= {"sent", None}
     for needle in NEEDLES + SHORT_NEEDLES:
         assert not any(needle in data for (data,) in rows), f"{needle!r} found in this conversation's events"
+    # The per-client key the action server limited by is never stored; nor is the address it came from.
+    assert not any("client_key" in data or "127.0.0.1" in data for (data,) in rows)
     for path in [bot.tracker_db, bot.rasa_log, bot.actions_log, *bot.tracker_db.parent.glob("trackers.db-*")]:
         content = path.read_bytes().decode("utf-8", errors="replace")
         for needle in NEEDLES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 
@@ -22,7 +23,7 @@ TOO_FAST = {"error": "You're sending messages very fast. Please wait a moment."}
 DEMO_ORIGIN = "http://localhost:8000"
 EXAMPLE_ORIGIN = "https://www.example.org"  # example-charity's site (data/tenants/example-charity.yml)
 EVIL_ORIGIN = "https://evil.example"
-ID_SHAPE = re.compile(r"default\.[0-9a-f]{32}\.[A-Za-z0-9_-]{43}")
+ID_SHAPE = re.compile(r"default\.[0-9a-f]{8}\.[0-9a-f]{24}\.[A-Za-z0-9_-]{43}")  # bot/channels/signed_ids.py
 
 
 class Widget:
@@ -112,17 +113,22 @@ def test_a_button_payload_and_typed_text_get_replies(widget: Widget) -> None:
 
 def test_forged_tampered_and_foreign_ids_are_refused_alike(widget: Widget) -> None:
     real = widget.new_id()
-    tenant, random, signature = real.split(".")
+    tenant, issued, random, signature = real.split(".")
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     other_random = ("0" if random[0] != "0" else "1") + random[1:]
     ghost = ConversationSigner(WIDGET_SECRET).issue("ghost").value  # genuinely signed, no such tenant
+    day_old = time.time() - 24 * 3600 - 60  # older than CONVERSATION_RETENTION_HOURS (24)
+    expired = ConversationSigner(WIDGET_SECRET, clock=lambda: day_old).issue("default").value
     forged = [
-        f"default.{uuid.uuid4().hex}.{signature}",  # made-up id
-        f"{tenant}.{random}.{flipped}",  # tampered signature
-        f"{tenant}.{other_random}.{signature}",  # tampered random part
-        f"example-charity.{random}.{signature}",  # moved to another tenant
+        f"default.{issued}.{uuid.uuid4().hex[:24]}.{signature}",  # made-up id
+        f"{tenant}.{issued}.{random}.{flipped}",  # tampered signature
+        f"{tenant}.{issued}.{other_random}.{signature}",  # tampered random part
+        f"{tenant}.{int(issued, 16) + 1:08x}.{random}.{signature}",  # tampered issue time
+        f"example-charity.{issued}.{random}.{signature}",  # moved to another tenant
+        f"{tenant}.{issued}{random}.{signature}",  # the old format: 32 hex, no time
         ConversationSigner("not the server's secret").issue("default").value,
         ghost,
+        expired,  # genuinely signed, but older than the retention period
         "not-an-id",
     ]
     for conversation_id in forged:
@@ -198,7 +204,9 @@ def test_tenant_config_is_public_and_complete(widget: Widget) -> None:
     config = widget.client.get(f"{widget.url}/tenants/example-charity")
     assert config.status_code == 200
     body = config.json()
-    assert set(body) == {"id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations"}
+    assert set(body) == {
+        "id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations", "continue_across_pages",
+    }
     assert body["id"] == "example-charity" and body["quick_exit_url"].startswith("https://")
     assert set(body["colours"]) == {"primary", "primary_text", "background", "text"}
     assert "allowed_origins" not in config.text
@@ -261,16 +269,12 @@ def test_delete_erases_every_row_and_the_id_does_not_continue(bot: Bot, widget: 
     assert deleted.status_code == 204 and deleted.content == b""
     assert stored(bot, conversation_id) == 0
 
-    # The same id now starts from nothing: nothing earlier is there to continue.
+    # The id is refused from then on, like a forged one: nothing can be continued or started under it.
     again = widget.send(conversation_id, "hello")
-    assert again.status_code == 200
-    assert stored(bot, conversation_id, "report_shared") == 0
-    with sqlite3.connect(bot.tracker_db) as connection:
-        slots = connection.execute(
-            "select count(*) from events where sender_id = ? and type_name = 'slot' and data like '%safe_to_talk%'",
-            (conversation_id,),
-        ).fetchone()[0]
-    assert slots == 0
+    assert again.status_code == 403 and again.json() == NOT_FOUND
+    assert stored(bot, conversation_id) == 0
+    assert widget.delete(conversation_id).status_code == 204  # deleting again (a retry) is fine
+    assert widget.send(widget.new_id(), "/affirm").status_code == 200  # a new conversation works
 
 
 def test_delete_leaves_other_conversations_alone(bot: Bot, widget: Widget) -> None:
@@ -280,16 +284,40 @@ def test_delete_leaves_other_conversations_alone(bot: Bot, widget: Widget) -> No
     assert stored(bot, erase) == 0 and stored(bot, keep) == before > 0
 
 
-def test_widget_script_is_served_as_javascript(widget: Widget) -> None:
-    script = widget.client.get(f"{widget.url}/widget.js")
-    if not (ROOT / "bot/widget/widget.js").is_file():
-        assert script.status_code == 404
-        return
+def test_the_loader_is_served_as_javascript_any_site_may_load(widget: Widget) -> None:
+    script = widget.client.get(f"{widget.url}/widget.js", headers={"Origin": EVIL_ORIGIN})
     assert script.status_code == 200
     assert script.headers["content-type"] == "application/javascript; charset=utf-8"
-    assert script.content == (ROOT / "bot/widget/widget.js").read_bytes()
+    assert script.content == (ROOT / "web/widget/loader.js").read_bytes()
     assert script.headers["x-content-type-options"] == "nosniff"
-    assert "default-src 'none'" in script.headers["content-security-policy"]
+    # Readable cross-origin, so a charity can pin it with Subresource Integrity (crossorigin="anonymous").
+    assert script.headers["access-control-allow-origin"] == "*"
+
+
+def test_the_chats_frame_may_be_embedded_only_by_the_tenants_own_sites(widget: Widget) -> None:
+    frame = widget.client.get(f"{widget.url}/frame", params={"tenant": "example-charity"})
+    assert frame.status_code == 200 and frame.headers["content-type"] == "text/html; charset=utf-8"
+    policy = frame.headers["content-security-policy"]
+    assert "frame-ancestors https://www.example.org" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "connect-src 'self'" in policy
+    demo = widget.client.get(f"{widget.url}/frame", params={"tenant": "default"}).headers["content-security-policy"]
+    assert "frame-ancestors http://127.0.0.1:* http://localhost:*" in demo
+    assert widget.client.get(f"{widget.url}/frame", params={"tenant": "nobody"}).status_code == 404
+    for name, kind in (("frame.js", "application/javascript"), ("frame.css", "text/css")):
+        asset = widget.client.get(f"{widget.url}/{name}")
+        assert asset.status_code == 200 and asset.headers["content-type"].startswith(kind)
+        assert asset.content == (ROOT / "web/widget" / name).read_bytes()
+
+
+def test_the_frame_itself_may_talk_to_its_server_and_other_sites_may_not(widget: Widget) -> None:
+    """The frame's requests carry the server's own origin; a charity site not listed is refused."""
+    own_origin = widget.url.split("/webhooks/")[0]
+    started = widget.start("example-charity", origin=own_origin)
+    assert started.status_code == 201
+    conversation_id = started.json()["conversation_id"]
+    assert widget.send(conversation_id, "hello", origin=own_origin).status_code == 200
+    assert widget.start("example-charity", origin=EVIL_ORIGIN).status_code == 403
+    assert widget.send(conversation_id, "hello", origin=EVIL_ORIGIN).status_code == 403
 
 
 def test_security_headers_on_every_widget_response(widget: Widget) -> None:
