@@ -195,7 +195,7 @@ class PagesHandler(BaseHTTPRequestHandler):
 
     def _strict_page(self, tenant: str) -> None:
         """A charity page whose Content-Security-Policy allows no inline script or style at all, embedding
-        the loader with Subresource Integrity, exactly as the embed guide (docs/charities-embedding.md) says."""
+        the loader with Subresource Integrity, exactly as the embed guide (docs/embedding.md) says."""
         import base64
         import hashlib
 
