@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import time
 from collections import deque
 from typing import Any, Callable, Iterable, Optional
 
+from actions.settings import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIMIT_PER_HOUR = 20
-DEFAULT_LIMIT_PER_ADDRESS_PER_HOUR = 3
-DEFAULT_RETENTION_HOURS = 24.0
 HOUR = 3600.0
 MAX_REMEMBERED = 100_000
 SENT = "sent"
@@ -40,30 +38,6 @@ CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Why a request was not sent (None: it may be sent).
 CLIENT_LIMIT = "client_limit"
 CHARITY_LIMIT = "charity_limit"
-
-
-def _setting(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    value = int(raw) if raw else default  # a typo should stop the server
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
-
-
-def limit_per_hour() -> int:
-    return _setting("CALLBACK_LIMIT_PER_HOUR", DEFAULT_LIMIT_PER_HOUR)
-
-
-def limit_per_address_per_hour() -> int:
-    return _setting("CALLBACK_LIMIT_PER_ADDRESS_PER_HOUR", DEFAULT_LIMIT_PER_ADDRESS_PER_HOUR)
-
-
-def retention_seconds() -> float:
-    raw = os.environ.get("CONVERSATION_RETENTION_HOURS", "").strip()
-    hours = float(raw) if raw else DEFAULT_RETENTION_HOURS
-    if hours <= 0:
-        raise ValueError("CONVERSATION_RETENTION_HOURS must be more than 0")
-    return hours * HOUR
 
 
 class HourlyLimit:
@@ -139,9 +113,10 @@ class CallbackLimits:
         per_client: Optional[HourlyLimit] = None,
         sent: Optional[SentConversations] = None,
     ) -> None:
-        self.per_charity = per_charity or HourlyLimit(limit_per_hour())
-        self.per_client = per_client or HourlyLimit(limit_per_address_per_hour())
-        self.sent = sent or SentConversations(retention_seconds())
+        config = settings()
+        self.per_charity = per_charity or HourlyLimit(config.callback_limit_per_hour)
+        self.per_client = per_client or HourlyLimit(config.callback_limit_per_address_per_hour)
+        self.sent = sent or SentConversations(config.conversation_retention_hours * HOUR)
 
     def already_sent(self, sender_id: str, events: Iterable[Any]) -> bool:
         return sender_id in self.sent or sent_in_history(events)
@@ -181,9 +156,7 @@ def limits() -> CallbackLimits:
 
 def check_settings() -> None:
     """Raises ValueError naming a wrong setting: called when the action server loads, so it stops there."""
-    limit_per_hour()
-    limit_per_address_per_hour()
-    retention_seconds()
+    settings()
 
 
 check_settings()

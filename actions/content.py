@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from actions.config import DATA_DIR
+from actions.settings import settings
 
 SUPPORTER = "supporter"
 
@@ -30,19 +30,19 @@ _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), lis
 
 @lru_cache(maxsize=None)
 def questions() -> dict[str, Any]:
-    with open(DATA_DIR / "content" / "questions.yml", encoding="utf-8") as file:
+    with open(settings().reclaim_data_dir / "content" / "questions.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
 @lru_cache(maxsize=None)
 def summary() -> dict[str, Any]:
-    with open(DATA_DIR / "content" / "summary.yml", encoding="utf-8") as file:
+    with open(settings().reclaim_data_dir / "content" / "summary.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
 @lru_cache(maxsize=None)
 def law_wording() -> dict[str, Any]:
-    with open(DATA_DIR / "content" / "law.yml", encoding="utf-8") as file:
+    with open(settings().reclaim_data_dir / "content" / "law.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
@@ -50,7 +50,7 @@ def law_wording() -> dict[str, Any]:
 def faq() -> dict[str, dict[str, Any]]:
     """Every question survivors ask, by id (data/faq/*.yml): answers, variants, services, sources."""
     entries: list[dict[str, Any]] = []
-    for path in sorted((DATA_DIR / "faq").glob("*.yml")):
+    for path in sorted((settings().reclaim_data_dir / "faq").glob("*.yml")):
         with open(path, encoding="utf-8") as file:
             entries += (yaml.load(file, Loader=_Loader) or {}).get("questions") or []
     return {entry["id"]: entry for entry in entries}
@@ -60,7 +60,7 @@ def faq() -> dict[str, dict[str, Any]]:
 def services() -> dict[str, dict[str, Any]]:
     """Every service by id (data/services/*.yml)."""
     entries: list[dict[str, Any]] = []
-    for path in sorted((DATA_DIR / "services").glob("*.yml")):
+    for path in sorted((settings().reclaim_data_dir / "services").glob("*.yml")):
         with open(path, encoding="utf-8") as file:
             entries += yaml.load(file, Loader=_Loader).get("services", [])
     return {entry["id"]: entry for entry in entries}
@@ -70,7 +70,7 @@ def services() -> dict[str, dict[str, Any]]:
 def platforms() -> dict[str, dict[str, Any]]:
     """Every platform by id (data/platforms/*.yml)."""
     entries: list[dict[str, Any]] = []
-    for path in sorted((DATA_DIR / "platforms").glob("*.yml")):
+    for path in sorted((settings().reclaim_data_dir / "platforms").glob("*.yml")):
         with open(path, encoding="utf-8") as file:
             entries += yaml.load(file, Loader=_Loader).get("platforms", [])
     return {entry["id"]: entry for entry in entries}
@@ -79,7 +79,7 @@ def platforms() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=None)
 def bank_holidays() -> frozenset[Any]:
     """England and Wales bank holidays (data/services/bank_holidays.yml), for services closed on them."""
-    path = DATA_DIR / "services" / "bank_holidays.yml"
+    path = settings().reclaim_data_dir / "services" / "bank_holidays.yml"
     if not path.exists():
         return frozenset()
     with open(path, encoding="utf-8") as file:
@@ -102,7 +102,7 @@ def _live_directory() -> Any:
     from actions.directory.repository import load_directory  # imported late: SQLAlchemy only when needed
 
     if time.monotonic() - _directory_cache["at"] > DIRECTORY_REFRESH_SECONDS:
-        _directory_cache.update(at=time.monotonic(), directory=load_directory(data_dir=DATA_DIR))
+        _directory_cache.update(at=time.monotonic(), directory=load_directory(data_dir=settings().reclaim_data_dir))
     return _directory_cache["directory"]
 
 

@@ -10,15 +10,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content, facts
-from actions.config import DATA_DIR
 from actions.law import JURISDICTION_NAMES, Case, Explanation, Offence, explain, load_offences, long_date
+from actions.settings import settings
 
 MAX_OFFENCES_SHOWN = 3
 
 
 @lru_cache(maxsize=None)
 def offences() -> tuple[Offence, ...]:
-    return load_offences(DATA_DIR / "law")
+    return load_offences(settings().reclaim_data_dir / "law")
 
 
 def offences_by_id() -> dict[str, Offence]:

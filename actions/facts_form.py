@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-import os
 import re
 
 from rasa_sdk import Tracker
@@ -19,10 +18,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import acknowledge, answers, content, facts, postcodes, understanding
 from actions.history import value_before_latest_message
+from actions.settings import settings
 
 LONDON = ZoneInfo("Europe/London")
-# Where postcodes and towns are looked up; empty turns the lookup off (then the nation buttons are used).
-POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "https://api.postcodes.io")
 # "I live in Tonypandy", "near Leeds", "it's CF10 1AA": the words around a place that are not the place.
 _PLACE_PREFIX = re.compile(r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I)
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
@@ -88,7 +86,7 @@ class ValidateFactsForm(FormValidationAction):
     today: Callable[[], dt.date] = staticmethod(london_today)
     @staticmethod
     async def lookup_nation(place: str) -> str | None:
-        return await postcodes.nation_for_place(place, base_url=POSTCODE_LOOKUP_URL)
+        return await postcodes.nation_for_place(place, base_url=settings().postcode_lookup_url)
 
     def name(self) -> str:
         return "validate_facts_form"
@@ -191,7 +189,8 @@ class ValidateFactsForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "nation":
             # Another question was asked: only a place the person plainly says they live in is looked up.
             said = _PLACE_IN_SENTENCE.search(text)
-            if not said or text.startswith("/") or not POSTCODE_LOOKUP_URL:
+            # An empty POSTCODE_LOOKUP_URL turns the lookup off: then the nation buttons are used.
+            if not said or text.startswith("/") or not settings().postcode_lookup_url:
                 return {}
             nation = await self.lookup_nation(said.group(1))
             return {"nation": nation} if nation else {}
@@ -200,7 +199,7 @@ class ValidateFactsForm(FormValidationAction):
         if intent not in PLACE_ANSWER_INTENTS or text.startswith("/"):
             return {}
         place = place_in(text)
-        if not place or not POSTCODE_LOOKUP_URL or not looks_like_a_place(place):
+        if not place or not settings().postcode_lookup_url or not looks_like_a_place(place):
             return {}
         nation = await self.lookup_nation(place)
         return {"nation": nation} if nation else {}

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import content
 from actions.handoff_config import TENANT_ID, Handoff, callback_secret, handoff_for, load_handoffs
 from actions.opening_hours import LONDON, OpeningStatus, describe, status
+from actions.settings import settings
 
 SUPPORTER = "supporter"
 # Who to talk to, best first, from data/services/. Childline (under 19) comes first for young people, is
@@ -36,7 +37,7 @@ SUPPORTER_LINES = ("revenge_porn_helpline", "nspcc_helpline", "childline", "sama
 
 @lru_cache(maxsize=None)
 def wording() -> dict[str, Any]:
-    with open(content.DATA_DIR / "content" / "handoff.yml", encoding="utf-8") as file:
+    with open(settings().reclaim_data_dir / "content" / "handoff.yml", encoding="utf-8") as file:
         return yaml.safe_load(file)
 
 

@@ -10,7 +10,6 @@ shorter than 32 bytes stops the action server starting (a short HMAC key can be 
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,8 +19,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from actions.config import DATA_DIR
 from actions.opening_hours import DAYS
+from actions.settings import settings, tenant_suffix
 
 ROUTES = ("phone", "webchat", "callback")
 MIN_SECRET_BYTES = 32
@@ -51,18 +50,17 @@ class Handoff:
 
 def tenants_dir() -> Path:
     """The same setting the widget channel uses, so both servers read the same tenants."""
-    configured = os.environ.get("WIDGET_TENANTS_DIR", "").strip()
-    return Path(configured) if configured else DATA_DIR / "tenants"
+    return settings().tenants_dir
 
 
 def secret_variable(tenant_id: str) -> str:
     """"example-charity" -> "CALLBACK_SECRET_EXAMPLE_CHARITY"."""
-    return "CALLBACK_SECRET_" + re.sub(r"[^A-Z0-9]", "_", tenant_id.upper())
+    return "CALLBACK_SECRET_" + tenant_suffix(tenant_id)
 
 
 def check_secret_length(tenant_id: str) -> None:
     """Refuses a set CALLBACK_SECRET_<ID> shorter than 32 bytes, naming the setting, never the value."""
-    value = os.environ.get(secret_variable(tenant_id), "").strip()
+    value = settings().per_tenant("CALLBACK_SECRET", tenant_id)
     if value and len(value.encode("utf-8")) < MIN_SECRET_BYTES:
         raise HandoffError(
             f"{secret_variable(tenant_id)} is shorter than {MIN_SECRET_BYTES} bytes: set it to a long random value, "
@@ -72,7 +70,7 @@ def check_secret_length(tenant_id: str) -> None:
 
 def callback_secret(tenant_id: str) -> bytes | None:
     """The tenant's own webhook secret, or None when it is not set (then no callback is offered)."""
-    value = os.environ.get(secret_variable(tenant_id), "").strip()
+    value = settings().per_tenant("CALLBACK_SECRET", tenant_id)
     return value.encode("utf-8") if value else None
 
 

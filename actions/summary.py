@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import content, facts
 from actions.opening_hours import LONDON, describe, status
 from actions.routing import Step, facts_from_slots, plan
+from actions.settings import settings
 
 FACT_SLOTS = ("situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
 ROUTING_SLOTS = FACT_SLOTS + ("role", "demand", "audiences", "danger", "platform_refused")
@@ -137,7 +138,7 @@ def tenant_services(tracker: Tracker) -> list[str]:
     tenant_id = ((tracker.latest_message or {}).get("metadata") or {}).get("tenant")
     if not isinstance(tenant_id, str) or not _TENANT_ID.match(tenant_id):
         return []
-    path = content.DATA_DIR / "tenants" / f"{tenant_id}.yml"
+    path = settings().reclaim_data_dir / "tenants" / f"{tenant_id}.yml"
     if not path.exists():
         return []
     tenant = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -25,7 +25,8 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ErasingSQLTrackerStore, SlotAllowList, count_erasure, redact_event, retention_hours
+from bot.settings import settings
+from bot.tracker_store import ErasingSQLTrackerStore, SlotAllowList, count_erasure, redact_event
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
     def __init__(self, *args: Any, record_exp: Optional[float] = None, **kwargs: Any) -> None:
         # ${...} values arrive as strings; empty means "the retention setting".
         # Redis wants whole seconds.
-        expiry = int(float(record_exp) if record_exp not in (None, "") else retention_hours() * 3600)
+        retention_seconds = settings().conversation_retention_hours * 3600
+        expiry = int(float(record_exp) if record_exp not in (None, "") else retention_seconds)
         super().__init__(*args, record_exp=expiry, **kwargs)
         self._allow_list: Optional[Tuple[Any, SlotAllowList]] = None
 

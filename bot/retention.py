@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import warnings
 from pathlib import Path
 from typing import Optional, Sequence
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa 3.6's import-time noise
 
+from bot.settings import settings
 from bot.tracker_store import ErasingSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def default_endpoints() -> Path:
     """The endpoints file the Rasa server uses: RASA_ENDPOINTS (the production profile), else bot/endpoints.yml."""
-    return ROOT / (os.environ.get("RASA_ENDPOINTS", "").strip() or "bot/endpoints.yml")
+    return ROOT / settings().rasa_endpoints
 
 
 def open_store(endpoints: Optional[Path] = None) -> ErasingSQLTrackerStore:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.settings import tenant_suffix
+
 DEFAULT_TENANT_ID = "default"
 DEFAULT_QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 # WCAG 2.1 AA for normal-size text.
@@ -214,7 +216,7 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
 def env_suffix(tenant_id: str) -> str:
     """The tenant's part of its settings' names: "example-charity" -> "EXAMPLE_CHARITY"
     (DASHBOARD_TOKEN_EXAMPLE_CHARITY here, CALLBACK_SECRET_EXAMPLE_CHARITY on the action server)."""
-    return re.sub(r"[^A-Z0-9]", "_", tenant_id.upper())
+    return tenant_suffix(tenant_id)
 
 
 def load_tenants(directory: Path) -> dict[str, Tenant]:

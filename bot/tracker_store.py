@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-import os
 import re
 import time
 from pathlib import Path
@@ -40,6 +39,7 @@ from rasa.shared.core.slots import CategoricalSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import action_validation
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,34 +57,6 @@ KEPT_METADATA = ("tenant",)
 # Rasa copies the first message's metadata into this slot when a session starts.
 SESSION_METADATA_SLOT = "session_started_metadata"
 _IDENTIFIER = re.compile(r"^[a-z0-9_]{1,100}$")
-
-DEFAULT_RETENTION_HOURS = 24.0
-DEFAULT_PURGE_INTERVAL_MINUTES = 30.0
-
-
-def _setting(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{name} must not be negative")
-    return value
-
-
-def retention_hours() -> float:
-    hours = _setting("CONVERSATION_RETENTION_HOURS", DEFAULT_RETENTION_HOURS)
-    if hours <= 0:
-        raise ValueError("CONVERSATION_RETENTION_HOURS must be more than 0")
-    return hours
-
-
-def purge_interval_minutes() -> float:
-    return _setting("PURGE_INTERVAL_MINUTES", DEFAULT_PURGE_INTERVAL_MINUTES)
-
 
 class SlotAllowList:
     """Which slot values may be stored: canonical values only, default deny."""
@@ -200,8 +172,8 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             # Deleted rows are overwritten with zeros, not left in the file's free pages.
             sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
         self._allow_list: Optional[Tuple[Any, SlotAllowList]] = None
-        self.retention_hours = retention_hours()
-        self.purge_interval_minutes = purge_interval_minutes() if purge_schedule else 0.0
+        self.retention_hours = settings().conversation_retention_hours
+        self.purge_interval_minutes = settings().purge_interval_minutes if purge_schedule else 0.0
         self._purge_task: Optional[asyncio.Task] = None
 
     def _create_database_and_update_engine(self, db: Text, engine_url: Any) -> None:

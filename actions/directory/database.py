@@ -11,14 +11,13 @@ to add (ALTER TABLE ... ADD COLUMN ...) rather than touching the data.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import URL, make_url
 
-from actions.config import PROJECT_ROOT
 from actions.directory.models import Base
+from actions.settings import PROJECT_ROOT, settings
 
 DEFAULT_SQLITE_FILE = PROJECT_ROOT / "var" / "directory.db"
 # Short waits: when the database is down, the action server falls back to the YAML quickly.
@@ -31,7 +30,7 @@ class SchemaOutOfDate(RuntimeError):
 
 def database_url() -> str:
     """DATABASE_URL, or the default SQLite file when it is empty or unset."""
-    return os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{DEFAULT_SQLITE_FILE}"
+    return settings().database_url or f"sqlite:///{DEFAULT_SQLITE_FILE}"
 
 
 def _with_driver(url: URL) -> URL:

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.config import DATA_DIR
 from actions.directory.database import SchemaOutOfDate, create_schema, get_engine
 from actions.directory.models import Base, Platform, Service, as_row
 from actions.directory.yaml_source import DirectoryDataError, read_platforms, read_services
+from actions.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def _upsert(session: Session, model: type[Base], rows: list[dict[str, Any]], pru
 def load(engine: Engine | None = None, data_dir: Path | None = None, prune: bool = False) -> dict[str, int]:
     """Loads every service and platform; returns counts of inserted, updated, unchanged and pruned entries.
     Raises DirectoryDataError (naming the file and id) before touching the database if an entry is bad."""
-    data_dir = data_dir or DATA_DIR
+    data_dir = data_dir or settings().reclaim_data_dir
     services = read_services(data_dir)
     platforms = read_platforms(data_dir)
     engine = engine or get_engine()
@@ -73,7 +73,8 @@ def load(engine: Engine | None = None, data_dir: Path | None = None, prune: bool
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prune", action="store_true", help="also delete database entries no longer in the YAML")
-    parser.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: %(default)s)")
+    data = settings().reclaim_data_dir
+    parser.add_argument("--data", type=Path, default=data, help="the data folder (default: %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.config import DATA_DIR
 from actions.directory.database import get_engine
 from actions.directory.models import Platform, Service, as_row
 from actions.directory.records import PlatformRecord, ServiceRecord, platform_record, service_record
 from actions.directory.yaml_source import read_platforms, read_services
+from actions.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,13 @@ def platforms(engine: Engine | None = None) -> tuple[PlatformRecord, ...]:
 
 def services_from_yaml(data_dir: Path | None = None) -> tuple[ServiceRecord, ...]:
     """Every service in data/services/*.yml, by id, without a database."""
-    rows = read_services(data_dir or DATA_DIR)
+    rows = read_services(data_dir or settings().reclaim_data_dir)
     return tuple(service_record(row) for row in sorted(rows, key=lambda row: row["id"]))
 
 
 def platforms_from_yaml(data_dir: Path | None = None) -> tuple[PlatformRecord, ...]:
     """Every platform in data/platforms/*.yml, by id, without a database."""
-    rows = read_platforms(data_dir or DATA_DIR)
+    rows = read_platforms(data_dir or settings().reclaim_data_dir)
     return tuple(platform_record(row) for row in sorted(rows, key=lambda row: row["id"]))
 
 

@@ -22,7 +22,6 @@ import base64
 import binascii
 import datetime as dt
 import logging
-import os
 import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -42,13 +41,12 @@ from bot.metrics.recorder import shared_recorder
 from bot.metrics.revocations import MemoryRevocations, Revocations, sharing_lock_store
 from bot.metrics.suppression import published_weeks, weekly_figures
 from bot.secret_length import require_long_secret
+from bot.settings import settings
 from bot.tenants import Tenant, load_tenants
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
 COOKIE = "reclaim_dashboard"
-DEFAULT_SESSION_MINUTES = 60.0
 SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 WRONG = "That organisation ID and access token do not match. Check them and try again."
 TOO_MANY = "Too many attempts. Please wait a minute and try again."
@@ -92,10 +90,10 @@ class DashboardInput(InputChannel):
 
     def __init__(self, tenants_dir: Optional[str] = None, secret: Optional[str] = None,
                  now: Callable[[], dt.datetime] = _now, revocations: Optional[Revocations] = None) -> None:
-        directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
-        self.tenants: Dict[str, Tenant] = load_tenants(directory)
-        require_long_tokens(self.tenants.values())
-        secret = secret or os.environ.get("DASHBOARD_SECRET", "").strip()
+        config = settings()  # a wrong value stops start-up here, naming the setting
+        self.tenants: Dict[str, Tenant] = load_tenants(Path(tenants_dir or config.widget_tenants_dir))
+        require_long_tokens(self.tenants.values(), config)
+        secret = secret or config.dashboard_secret
         if secret:
             require_long_secret("DASHBOARD_SECRET", secret)
         else:
@@ -104,11 +102,7 @@ class DashboardInput(InputChannel):
                 "DASHBOARD_SECRET is not set: dashboard sign-ins last only until this server restarts and "
                 "are not shared between servers. Set DASHBOARD_SECRET (see .env.example)."
             )
-        raw_minutes = os.environ.get("DASHBOARD_SESSION_MINUTES", "").strip()
-        minutes = float(raw_minutes) if raw_minutes else DEFAULT_SESSION_MINUTES
-        if minutes <= 0:
-            raise ValueError("DASHBOARD_SESSION_MINUTES must be more than 0")
-        self.sessions = Sessions(secret, minutes)
+        self.sessions = Sessions(secret, config.dashboard_session_minutes)
         self.limiter = SlidingWindowLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE, 60.0)
         self.now = now
         # Given (tests), or chosen from the running server's lock store at the first request.

@@ -10,8 +10,8 @@ per address and never logged. Registered in bot/credentials.yml as bot.channels.
 
 Anyone can call this (an Origin header is easy to forge outside a browser), so anyone can add known counts
 to a cell. It returns nothing, and what the dashboard shows is built to make that useless for working out
-a hidden small number (bot/metrics/suppression.py): cells are rounded to the nearest 5, and a week is shown
-only once it is final, so it is seen once and never changes.
+a hidden small number (bot/metrics/suppression.py): small cells are hidden, the rest rounded to a multiple
+of 5 by a secret per-cell offset, and a week is shown only once it is final, so it never changes.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
-import os
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -34,39 +32,17 @@ from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics.catalogue import ALL, clean_value
 from bot.metrics.counting import Increment, day_of
 from bot.metrics.recorder import shared_recorder
+from bot.settings import Network, settings
 from bot.tenants import Tenant, load_tenants
 
-ROOT = Path(__file__).resolve().parents[2]
 MAX_BODY_BYTES = 200
 COUNTS_PER_MINUTE = 60
 KINDS = {"quick_exit": "quick_exit", "link": "link_clicked"}
 
 
-DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
-Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
-
-
-@lru_cache(maxsize=8)
-def parse_trusted_proxies(raw: str) -> Tuple[Network, ...]:
-    """TRUSTED_PROXIES ("127.0.0.1,::1,10.0.0.0/24") as networks. A wrong entry raises ValueError naming it,
-    so a typo stops start-up rather than quietly putting every client behind one rate limit."""
-    networks = []
-    for entry in (part.strip() for part in raw.split(",")):
-        if not entry:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            raise ValueError(
-                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network (for example 10.0.0.5 or 10.0.0.0/24)"
-            ) from None
-    if not networks:
-        raise ValueError("TRUSTED_PROXIES is empty: list your reverse proxies' addresses, or leave it unset for 127.0.0.1,::1")
-    return tuple(networks)
-
-
 def trusted_proxies() -> Tuple[Network, ...]:
-    return parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES", "").strip() or DEFAULT_TRUSTED_PROXIES)
+    """TRUSTED_PROXIES as networks (bot/settings.py refuses a wrong entry, naming it)."""
+    return settings().trusted_proxies
 
 
 def _trusted(address: str, networks: Tuple[Network, ...]) -> bool:
@@ -108,8 +84,7 @@ class MetricsInput(InputChannel):
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
     def __init__(self, tenants_dir: Optional[str] = None, per_minute: int = COUNTS_PER_MINUTE) -> None:
-        directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
-        self.tenants: Dict[str, Tenant] = load_tenants(directory)
+        self.tenants: Dict[str, Tenant] = load_tenants(Path(tenants_dir or settings().widget_tenants_dir))
         self.limiter = SlidingWindowLimiter(per_minute, 60.0)
         trusted_proxies()  # a wrong TRUSTED_PROXIES stops start-up here, not at the first request
 

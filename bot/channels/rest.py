@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
@@ -31,10 +30,10 @@ from sanic.response import HTTPResponse
 
 from bot.channels.text import is_unicode_text
 from bot.channels.turns import TurnRunner
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_CHARS = 2000
 # Sender ids are ours to look up and delete by: printable, no spaces, not too long. No dots: every widget
 # conversation id has them (bot/channels/signed_ids.py), so one that leaked cannot be continued over REST,
 # where there is no origin check or rate limit.
@@ -45,14 +44,6 @@ WRONG_TYPE = "Send the message as JSON (Content-Type: application/json)."
 BAD_SENDER = "The sender must be 1 to 128 characters: letters, digits, dashes, underscores, colons or @."
 EMPTY = "Please type a message before sending."
 TOO_LONG = "That message is too long. Could you send it in shorter parts?"
-
-
-def _max_message_chars() -> int:
-    raw = os.environ.get("REST_MAX_MESSAGE_CHARS", "").strip()
-    value = int(raw) if raw else DEFAULT_MAX_MESSAGE_CHARS  # a typo should stop the server
-    if value < 1:
-        raise ValueError(f"REST_MAX_MESSAGE_CHARS must be at least 1, got {value}")
-    return value
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -71,7 +62,7 @@ class HardenedRestInput(RestInput):
         return cls()
 
     def __init__(self, max_message_chars: Optional[int] = None) -> None:
-        self.max_message_chars = max_message_chars or _max_message_chars()
+        self.max_message_chars = max_message_chars or settings().rest_max_message_chars
         self.turns = TurnRunner(self.name())
 
     def _read(self, request: Request) -> Union[HTTPResponse, tuple]:

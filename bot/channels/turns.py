@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -33,12 +32,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.payloads import PayloadGuard
 from bot.help_lines import fallback_lines, help_line
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_RESPONSES = Path(__file__).with_name("fallback_responses.yml")
 FALLBACK_RESPONSE = "fallback_technical_problem"
-DEFAULT_REPLY_DEADLINE_SECONDS = 10.0
 # How long the fallback may spend asking the tracker store for the slots that choose its wording.
 TRACKER_LOOKUP_SECONDS = 2.0
 # Used only if the fallback cannot be rendered: read once, when the server starts, from data/services.
@@ -73,16 +72,6 @@ def _watch_rasa_for_failed_actions() -> None:
         processor_logger.addFilter(_ActionFailureFilter())
 
 
-def reply_deadline_seconds() -> float:
-    raw = os.environ.get("REPLY_DEADLINE_SECONDS", "").strip()
-    if not raw:
-        return DEFAULT_REPLY_DEADLINE_SECONDS
-    value = float(raw)  # a typo should stop the server, not silently change the deadline
-    if value <= 0:
-        raise ValueError(f"REPLY_DEADLINE_SECONDS must be more than 0, got {value}")
-    return value
-
-
 @dataclass
 class Turn:
     """What the bot said (Rasa's collected outputs) and whether that is the fallback."""
@@ -96,7 +85,7 @@ class TurnRunner:
 
     def __init__(self, channel_name: Text, deadline_seconds: Optional[float] = None) -> None:
         self.channel_name = channel_name
-        self.deadline_seconds = deadline_seconds or reply_deadline_seconds()
+        self.deadline_seconds = deadline_seconds or settings().reply_deadline_seconds
         responses = yaml.safe_load(FALLBACK_RESPONSES.read_text(encoding="utf-8"))["responses"]
         if FALLBACK_RESPONSE not in responses:  # caught at start-up, not when someone needs it
             raise ValueError(f"{FALLBACK_RESPONSES} has no {FALLBACK_RESPONSE!r} response")

@@ -27,7 +27,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,22 +48,12 @@ from bot.channels.turns import TurnRunner
 from bot.channels.widget_frame import LOADER, frame_file, frame_page
 from bot.help_lines import help_line
 from bot.secret_length import require_long_secret
+from bot.settings import settings
 from bot.tenants import Tenant, load_tenants
-from bot.tracker_store import retention_hours
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_TENANTS_DIR = ROOT / "data" / "tenants"
 WIDGET_SCRIPT = LOADER  # what the charity's one line loads: the launcher and the chat's frame
-DEFAULT_MAX_MESSAGE_CHARS = 2000
-DEFAULT_RATE_LIMIT_PER_MINUTE = 30
-# New conversations per client address per minute: each one runs a turn and is counted in a charity's
-# figures, so a script must not start them without end. Generous, as a library or shelter shares one address.
-DEFAULT_STARTS_PER_MINUTE = 20
-# Messages per client address per minute, over all its conversations: a script cannot spread a flood over
-# many conversations. Generous for the same reason (and a person types far slower).
-DEFAULT_MESSAGES_PER_MINUTE_PER_ADDRESS = 120
 # The message that opens every conversation: the greeting, how to leave quickly, is it safe to talk.
 OPENING_MESSAGE = "/greet"
 
@@ -94,16 +83,6 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "600",
 }
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    value = int(raw)  # a typo here should stop the server, not silently change a limit
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
 
 
 def _same_origin(request: Request, origin: str) -> bool:
@@ -145,10 +124,10 @@ class WidgetInput(InputChannel):
         messages_per_minute_per_address: Optional[int] = None,
         erased_ids: Optional[ErasedIds] = None,
     ) -> None:
-        directory = Path(tenants_dir or os.environ.get("WIDGET_TENANTS_DIR") or DEFAULT_TENANTS_DIR)
+        config = settings()  # a wrong value stops start-up here, naming the setting
         # Fails loudly (naming the tenant and field) if any tenant file is wrong: see bot/tenants.py.
-        self.tenants = load_tenants(directory)
-        secret = secret or os.environ.get("WIDGET_SECRET", "").strip()
+        self.tenants = load_tenants(Path(tenants_dir or config.widget_tenants_dir))
+        secret = secret or config.widget_secret
         if not secret:
             secret = secrets.token_urlsafe(32)
             logger.warning(
@@ -160,22 +139,18 @@ class WidgetInput(InputChannel):
             # A short secret could be found offline from one signed id: start-up stops, naming the setting.
             require_long_secret("WIDGET_SECRET", secret)
         # Ids are refused once their conversation would have been deleted for age anyway.
-        self.max_age_seconds = retention_hours() * 3600
+        self.max_age_seconds = config.conversation_retention_hours * 3600
         self.signer = ConversationSigner(secret, max_age_seconds=self.max_age_seconds)
         self._client_key_secret = secret.encode("utf-8")
         # Chosen from the server's lock store at the first request (erased_ids.py), unless given here.
         self.erased_ids = erased_ids
-        self.max_message_chars = max_message_chars or _env_int("WIDGET_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
-        self.limiter = SlidingWindowLimiter(
-            rate_limit_per_minute or _env_int("WIDGET_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE), 60.0
-        )
-        self.start_limiter = SlidingWindowLimiter(
-            starts_per_minute or _env_int("WIDGET_STARTS_PER_MINUTE", DEFAULT_STARTS_PER_MINUTE), 60.0
-        )
+        self.max_message_chars = max_message_chars or config.widget_max_message_chars
+        self.limiter = SlidingWindowLimiter(rate_limit_per_minute or config.widget_rate_limit_per_minute, 60.0)
+        # Starts and messages per client address: a script can neither start conversations without end
+        # (each runs a turn and is counted in a charity's figures) nor spread a flood over many of them.
+        self.start_limiter = SlidingWindowLimiter(starts_per_minute or config.widget_starts_per_minute, 60.0)
         self.address_limiter = SlidingWindowLimiter(
-            messages_per_minute_per_address
-            or _env_int("WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS", DEFAULT_MESSAGES_PER_MINUTE_PER_ADDRESS),
-            60.0,
+            messages_per_minute_per_address or config.widget_messages_per_minute_per_address, 60.0
         )
         self.turns = TurnRunner(self.name())
         logger.info("Widget channel: %d tenant(s): %s.", len(self.tenants), ", ".join(sorted(self.tenants)))

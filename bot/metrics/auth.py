@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Optional
 
 from bot.secret_length import require_long_secret
+from bot.settings import Settings, settings
 from bot.tenants import Tenant, env_suffix
 
 
@@ -32,25 +32,25 @@ def env_name(tenant_id: str) -> str:
     return "DASHBOARD_TOKEN_" + env_suffix(tenant_id)
 
 
-def expected_hash(tenant: Tenant, environ: Mapping[str, str] = os.environ) -> Optional[str]:
-    """The hash a tenant's token must have, or None when the tenant has no dashboard."""
-    from_env = environ.get(env_name(tenant.id), "").strip()
+def expected_hash(tenant: Tenant, config: Optional[Settings] = None) -> Optional[str]:
+    """The hash a tenant's token must have, or None when the tenant has no dashboard. `config`: tests' own settings."""
+    from_env = (config or settings()).per_tenant("DASHBOARD_TOKEN", tenant.id)
     if from_env:
         return token_hash(from_env)
     return tenant.dashboard_token_sha256
 
 
-def require_long_tokens(tenants: Iterable[Tenant], environ: Mapping[str, str] = os.environ) -> None:
+def require_long_tokens(tenants: Iterable[Tenant], config: Optional[Settings] = None) -> None:
     """Stops start-up when a DASHBOARD_TOKEN_<ID> in the environment is under 32 bytes. (A token kept as
     its SHA-256 in a tenant file cannot be measured: `make dashboard-token` makes 256-bit ones.)"""
     for tenant in tenants:
-        token = environ.get(env_name(tenant.id), "").strip()
+        token = (config or settings()).per_tenant("DASHBOARD_TOKEN", tenant.id)
         if token:
             require_long_secret(env_name(tenant.id), token)
 
 
-def check_token(tenant: Optional[Tenant], token: str, environ: Mapping[str, str] = os.environ) -> bool:
-    expected = expected_hash(tenant, environ) if tenant is not None else None
+def check_token(tenant: Optional[Tenant], token: str, config: Optional[Settings] = None) -> bool:
+    expected = expected_hash(tenant, config) if tenant is not None else None
     # Hashing first makes the comparison's length fixed; an unknown tenant still costs a hash.
     presented = token_hash(token or "")
     return hmac.compare_digest(presented, expected or "0" * 64) and expected is not None
@@ -78,7 +78,7 @@ class Sessions:
         session_id = secrets.token_urlsafe(16)
         return f"{tenant.id}.{expiry}.{session_id}.{self._sign(tenant.id, expiry, session_id, hash_)}"
 
-    def read(self, value: Optional[str], tenants: Mapping[str, Tenant], environ: Mapping[str, str] = os.environ) -> Optional[Session]:
+    def read(self, value: Optional[str], tenants: Mapping[str, Tenant], config: Optional[Settings] = None) -> Optional[Session]:
         """The session, or None for a missing, expired, forged or outdated one. Revocation is checked by
         the caller (revocations.py), since it may need a shared store."""
         if not value or len(value) > 300 or value.count(".") != 3:
@@ -87,7 +87,7 @@ class Sessions:
         tenant = tenants.get(tenant_id)
         if tenant is None or not expiry_text.isdigit() or int(expiry_text) < self._clock() or not session_id:
             return None
-        hash_ = expected_hash(tenant, environ)
+        hash_ = expected_hash(tenant, config)
         if hash_ is None:
             return None
         expected = self._sign(tenant_id, int(expiry_text), session_id, hash_).encode()

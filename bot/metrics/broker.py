@@ -8,9 +8,7 @@ caught and logged by type only, so counting can never break or slow a conversati
 from __future__ import annotations
 
 import logging
-import os
 from asyncio import AbstractEventLoop
-from pathlib import Path
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
@@ -18,16 +16,14 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.metrics.counting import EventCounter
 from bot.metrics.recorder import Recorder, shared_recorder
+from bot.settings import settings
 from bot.tenants import load_tenants
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def tenant_ids() -> list:
-    directory = Path(os.environ.get("WIDGET_TENANTS_DIR") or ROOT / "data" / "tenants")
-    return list(load_tenants(directory))
+    return list(load_tenants(settings().widget_tenants_dir))
 
 
 class MetricsEventBroker(EventBroker):

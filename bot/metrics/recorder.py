@@ -15,17 +15,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 import threading
 from typing import Callable, Dict, Iterable, Optional
 
 from bot.metrics.counting import Increment
 from bot.metrics.store import Key, MetricsStore
 from bot.metrics.suppression import LATE_MARGIN, is_final
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FLUSH_SECONDS = 10.0
 # Counts wait at most this long before a write, well inside the hour after which a week is final.
 MAX_FLUSH_SECONDS = 600.0
 # Beyond this many distinct keys waiting (a database down for a long time), new counts are dropped.
@@ -33,8 +32,7 @@ MAX_PENDING_KEYS = 100_000
 
 
 def flush_seconds() -> float:
-    raw = os.environ.get("METRICS_FLUSH_SECONDS", "").strip()
-    value = float(raw) if raw else DEFAULT_FLUSH_SECONDS
+    value = settings().metrics_flush_seconds  # bot/settings.py has checked it is a number above 0
     if not 0 < value <= MAX_FLUSH_SECONDS:
         raise ValueError(
             f"METRICS_FLUSH_SECONDS must be more than 0 and at most {MAX_FLUSH_SECONDS:.0f}: counts must be written "

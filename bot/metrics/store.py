@@ -8,12 +8,13 @@ never lose or double a count. SQLAlchemy 1.4 in 2.0 style (the Rasa environment 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.settings import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "sqlite:///var/metrics.db"
@@ -34,7 +35,7 @@ counts = sa.Table(
 
 def database_url() -> str:
     """METRICS_DB_URL, with a relative SQLite path taken from the repository root."""
-    url = os.environ.get("METRICS_DB_URL", "").strip() or DEFAULT_URL
+    url = settings().metrics_db_url or DEFAULT_URL
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
         path = ROOT / url[len(prefix):]

@@ -8,14 +8,22 @@ import os
 # may have loaded earlier with different data (tests/actions/directory test the database itself).
 os.environ["DATABASE_URL"] = "sqlite://"
 
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content
 from actions.facts_form import ValidateFactsForm
+from actions.settings import settings
+from tests.settings_cache import settings_monkeypatch
 from tracker_helpers import TODAY
+
+
+@pytest.fixture(autouse=True)
+def monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    """pytest's monkeypatch, and every test reads actions/settings.py afresh (tests/settings_cache.py)."""
+    yield from settings_monkeypatch(settings.cache_clear)
 
 
 @pytest.fixture

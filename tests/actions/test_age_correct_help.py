@@ -23,7 +23,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers, callback_form, content, facts, handoff, summary
-from actions.config import DATA_DIR
+from actions.settings import settings
 from tracker_helpers import make_tracker
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)  # a Tuesday at noon: office-hours lines open
@@ -39,7 +39,7 @@ AGE_LABEL = re.compile(r"under 1[89]|\badults?\b|18 (?:and|or) over|over 18|aged
 
 def _services() -> dict[str, dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for path in sorted((DATA_DIR / "services").glob("*.yml")):
+    for path in sorted((settings().reclaim_data_dir / "services").glob("*.yml")):
         entries += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("services") or []
     return {entry["id"]: entry for entry in entries}
 

@@ -12,9 +12,10 @@ import yaml
 
 from actions import content, facts
 from actions.routing import Facts, plan as next_steps
+from actions.settings import settings
 from actions.summary import describe_step
 
-with open(content.DATA_DIR / "services" / "core.yml", encoding="utf-8") as _file:
+with open(settings().reclaim_data_dir / "services" / "core.yml", encoding="utf-8") as _file:
     SERVICE_IDS = [entry["id"] for entry in yaml.safe_load(_file)["services"]]
 SERVICES = content.services()
 STEP_TEMPLATES = content.summary()["steps"]

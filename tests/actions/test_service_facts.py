@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from actions.config import PROJECT_ROOT
+from actions.settings import PROJECT_ROOT
 from actions.directory import repository
 from actions.directory.records import PlatformRecord, ServiceRecord
 

@@ -14,10 +14,10 @@ from typing import Any, Optional
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
-from bot.channels import widget
 from bot.channels.erased_ids import MemoryErasedIds, RedisErasedIds
 from bot.channels.widget import NOT_FOUND, NOT_SENT, TOO_FAST, WidgetInput
 from bot.lock_store import AtomicRedisLockStore
+from bot.settings import Settings
 from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, redis_prefix  # noqa: F401 - fixture
 
 SECRET = "widget-test-secret-of-at-least-32-bytes"
@@ -200,7 +200,7 @@ def test_a_short_widget_secret_stops_start_up_naming_the_setting(monkeypatch: py
 
 
 def test_the_per_address_message_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert WidgetInput(secret=SECRET).address_limiter.limit == widget.DEFAULT_MESSAGES_PER_MINUTE_PER_ADDRESS == 120
+    assert WidgetInput(secret=SECRET).address_limiter.limit == Settings().widget_messages_per_minute_per_address == 120
     monkeypatch.setenv("WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS", "7")
     assert WidgetInput(secret=SECRET).address_limiter.limit == 7
     monkeypatch.setenv("WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS", "0")

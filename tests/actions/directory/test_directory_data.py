@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from actions import facts
-from actions.config import PROJECT_ROOT
+from actions.settings import PROJECT_ROOT
 from actions.directory import repository
 from actions.directory.yaml_source import read_bank_holidays
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from actions.config import PROJECT_ROOT
+from actions.settings import PROJECT_ROOT
 from actions.directory import load as loader
 from actions.directory import repository
 from actions.directory.database import create_schema
