@@ -1,8 +1,9 @@
 """Server-drawn SVG charts: no script, no web fonts, no third-party requests, readable at any zoom.
 
 Each chart is an <svg role="img"> with a <title> and <desc>; the page always has the same figures
-in a table as well. A hidden cell ("fewer than 5") is drawn as a short striped bar with the words
-"<5" under no height scale, so the picture never shows more than the table does.
+in a table as well. A hidden cell ("fewer than 10") is drawn as a short striped bar with the words
+"<10" under no height scale, so the picture never shows more than the table does. The numbers drawn are
+the published (keyed-rounded) ones from suppression.py, never the counts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import List, Optional, Sequence, Tuple
 
-from bot.metrics.suppression import total_text
+from bot.metrics.suppression import FEWER, FEWER_SHORT, total_text
 
 BAR = "#1d70b8"  # GOV.UK blue: 5.2:1 on white
 HIDDEN = "#505a5f"  # GOV.UK secondary text: 7:1 on white
@@ -70,7 +71,7 @@ def column_chart(
                 f'fill="url(#{chart_id}-hidden)" stroke="{HIDDEN}"/>'
             )
             parts.append(
-                f'<text x="{centre:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" fill="{TEXT}" {FONT}>&lt;5</text>'
+                f'<text x="{centre:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" fill="{TEXT}" {FONT}>{escape(FEWER_SHORT)}</text>'
             )
         elif cell > 0:
             h = plot_h * cell / scale_max
@@ -86,16 +87,16 @@ def column_chart(
         f'<line x1="{left}" x2="{width - 8}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="1"/>'
     )
     parts.append(
-        f'<text x="{left}" y="{height - 6}" fill="{TEXT}" {FONT}>Week starting (striped: fewer than 5)</text></svg>'
+        f'<text x="{left}" y="{height - 6}" fill="{TEXT}" {FONT}>Week starting (striped: {FEWER})</text></svg>'
     )
     return "".join(parts)
 
 
 def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[str, int, bool]]) -> str:
-    """Horizontal bars, one per value. `rows`: (label, total of shown weeks, some weeks hidden)."""
+    """Horizontal bars, one per value. `rows`: (label, total of shown (rounded) weeks, some weeks hidden)."""
     row_h, label_w, width = 30, 300, 640
     height = row_h * max(len(rows), 1) + 12
-    plot_w = width - label_w - 160  # room after the longest bar for "100 + weeks under 5"
+    plot_w = width - label_w - 160  # room after the longest bar for "100 + weeks under 10"
     scale_max, _ = _scale([total for _, total, _ in rows])
     parts: List[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '

@@ -1,4 +1,5 @@
-"""The CSV export: exactly the weekly cells the dashboard shows, small ones as "fewer than 5"."""
+"""The CSV export: exactly the weekly cells the dashboard shows (rounded by each cell's keyed offset,
+suppression.py), small ones as "fewer than 10"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """The dashboard's HTML: plain, accessible markup in the GOV.UK style, no script, no outside requests.
 
-Every chart has the same figures in a table beside it. Every number comes from suppression.py.
+Every chart has the same figures in a table beside it. Every number comes from suppression.py: weekly
+cells rounded by their keyed offset (small ones hidden), and totals that add up only those rounded cells,
+labelled as such.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from typing import List, Optional
 
 from bot.metrics import charts
 from bot.metrics.catalogue import ALL, METRICS, value_label
-from bot.metrics.suppression import FEWER, PERIODS, UNDER_5_WEEKS, Figures, Series
+from bot.metrics.suppression import FEWER, HIDDEN_WEEKS, PERIODS, Figures, Series
 
 BASE = "/webhooks/dashboard"
 CHARTED = "conversations_started"
 BREAKDOWNS = ("situation", "nation", "offence_explained", "service_routed", "link_clicked")
+TOTAL = "Total of the rounded weeks"
 
 CSS = """
 *{box-sizing:border-box}
@@ -93,7 +96,7 @@ def _weekly_table(figures: Figures) -> str:
         cells = "".join(f'<td class="n">{escape(s.cell_text(index))}</td>' for s in singles)
         rows.append(f'<tr><th scope="row">{escape(week.long_label)}</th>{cells}</tr>')
     totals = "".join(f'<td class="n">{escape(s.total.text)}</td>' for s in singles)
-    rows.append(f'<tr><th scope="row">Total</th>{totals}</tr>')
+    rows.append(f'<tr><th scope="row">{TOTAL}</th>{totals}</tr>')
     # On a phone the table scrolls sideways on its own, not the whole page; the region can take focus
     # so keyboard users can scroll it too.
     return (
@@ -110,14 +113,16 @@ def _breakdown(metric: str, figures: Figures) -> str:
         return f"<h2>{escape(heading)}</h2><p>None counted in these weeks.</p>"
     rows = sorted(((value_label(metric, s.value), s.total) for s in series), key=lambda r: (-r[1].value, r[0]))
     chart = charts.bar_chart(
-        f"chart-{metric}", heading, f"Totals for these weeks; one count is {meaning}. The table below has the same figures.",
+        f"chart-{metric}", heading,
+        f"Totals for these weeks, each adding up the rounded weekly numbers; one count is {meaning}. "
+        "The table below has the same figures.",
         [(label, total.value, total.partial) for label, total in rows],
     )
     body = "".join(f'<tr><th scope="row">{escape(label)}</th><td class="n">{escape(total.text)}</td></tr>' for label, total in rows)
     return (
         f"<h2>{escape(heading)}</h2>{chart}"
         f'<table><caption>{escape(heading)}: totals</caption><thead><tr><th scope="col">What</th>'
-        f'<th scope="col" class="n">Count</th></tr></thead><tbody>{body}</tbody></table>'
+        f'<th scope="col" class="n">{TOTAL}</th></tr></thead><tbody>{body}</tbody></table>'
     )
 
 
@@ -128,7 +133,7 @@ def figures_page(display_name: str, figures: Figures, weeks: int) -> str:
     cells = list(started[0].cells) if started else [0] * len(figures.weeks)
     chart = charts.column_chart(
         "chart-conversations", "Conversations started each week",
-        "Conversations started each week, oldest first. Striped bars are weeks with fewer than 5. "
+        f"Conversations started each week, oldest first. Striped bars are weeks with {FEWER}. "
         "The table below has the same figures.",
         [w.label for w in figures.weeks], cells,
     )
@@ -139,9 +144,10 @@ def figures_page(display_name: str, figures: Figures, weeks: int) -> str:
         "(Monday to Sunday, UK time). A week appears an hour after it ends (Monday at 1am), once its numbers "
         "can no longer change.</p>",
         '<div class="inset"><p>These are anonymous counts. Nothing anyone wrote is kept, and no conversation can be '
-        f"traced. Any number from 1 to 4 is shown as “{FEWER}” so nobody can be singled out, and every other number "
-        "is rounded to the nearest 5. Totals add up only the numbers that are shown, so they say "
-        f"“+ {UNDER_5_WEEKS}” when a week was hidden.</p></div>",
+        f"traced. Small numbers are shown as “{FEWER}” so nobody can be singled out: always 1 to 5, and "
+        "sometimes 6 to 9. Every other number is rounded to a multiple of 5, up or down by a secret rule that "
+        "is fixed for each number, so it can be up to 4 above or below the real count. Totals add up only the "
+        f"rounded numbers that are shown, so they say “+ {HIDDEN_WEEKS}” when a week was hidden.</p></div>",
         '<div class="actions">'
         f'<a href="{BASE}/export.csv?weeks={weeks}" download>Download these figures (CSV)</a>'
         f'<form method="post" action="{BASE}/sign-out"><button class="secondary" type="submit">Sign out</button></form>'

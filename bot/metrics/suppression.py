@@ -1,4 +1,5 @@
-"""What may be shown: final calendar weeks, small counts hidden, the rest rounded, totals only from what is shown.
+"""What may be shown: final calendar weeks, small counts hidden, the rest rounded by a secret rule,
+totals only from what is shown.
 
 The rules (docs/privacy.md, "Anonymous figures for charities"):
 - A published number ("cell") is one tenant's count of one metric and value in one calendar week
@@ -6,32 +7,64 @@ The rules (docs/privacy.md, "Anonymous figures for charities"):
   ago. Counts for a final week are no longer written (recorder.py), so a published cell never changes.
   Days are stored but never shown: a day's count, or a week still going on (watched day by day), could
   single a person out.
-- A cell of 1 to 4 is shown as "fewer than 5" everywhere (dashboard, charts, CSV). 0 is shown as 0.
-- Every other cell is rounded to the nearest ROUND_TO (5, 6, 7 -> 5; 8 to 12 -> 10). Anyone can add known
-  counts to a cell (the widget's count endpoint is public, and conversations can be started), so an
-  exact cell would give away a hidden one by subtraction (shown - added = hidden). A rounded cell stands
-  for several counts: at most it tells which side of one rounding edge the hidden count was, and only
-  once, since a final week never changes (tests/bot/test_metrics_outputs.py).
-- A total is the sum of the shown (rounded) cells, never of hidden ones; when any of its cells was hidden
-  it says so. So no hidden cell can be worked out by subtracting.
+- Keyed rounding. Each cell has an offset from 0 to 4: the first bytes of HMAC-SHA256(key, [tenant,
+  week start, metric, value]) taken modulo 5 (cell_offset). The key is HMAC-SHA256(WIDGET_SECRET,
+  "reclaim-figures-rounding") (rounding_key), so every server that shares WIDGET_SECRET, as scale-out
+  requires, gives a cell the same offset, and the page, the charts and the CSV all show the same number,
+  every time. Without WIDGET_SECRET (local development) the key is random for this process: figures then
+  change at every restart and differ between servers (a warning says so). A count c is published as
+  5 * floor((c + offset) / 5): a multiple of 5 is shown as it is, any other count goes down or up to a
+  neighbouring multiple of 5, up with probability (c mod 5) / 5 over the unknown offset, so on average a
+  cell is the true count (no bias), and it is never more than 4 away.
+- Small cells. A count whose published value would be under 10 is shown as "fewer than 10" everywhere
+  (dashboard, charts, CSV): always 1 to 5 (so 1 to 4, the old rule, stay hidden), and 6 to 9 for some
+  offsets (6 is hidden for offsets 0 to 3, 9 only for offset 0). 0 is shown as 0.
+- Why. Anyone can add known counts to a cell (the widget's count endpoint is public and needs no
+  conversation, and conversations can be started), then read the published week: with exact figures,
+  shown - added = hidden. Fixed rounding to the nearest 5 with a fixed "fewer than 5" edge still gave one
+  hidden value away for a well-chosen number added (e.g. 1 added: "5" shown means exactly 4 were hidden),
+  for 1 hidden cell in 4. With the offset unknown, every edge moves by a secret amount per cell, and the
+  hidden/shown edge moves with it: for any number added, at most 1 hidden cell in 20 (one hidden value
+  in 4, and one offset in 5) gives a figure that fits only one hidden value 1 to 4; an attacker's best
+  guess of a hidden 1 to 4 is right 2 times in 5 (chance alone: 1 in 4; fixed rounding: 1 in 2). A
+  published week never changes, so each cell is seen only once (tests/bot/test_metrics_outputs.py).
+- Residual risk. Anyone who knows WIDGET_SECRET can work out every offset, which brings back the fixed
+  rounding's 1 in 4. Changing WIDGET_SECRET changes the offsets, so past weeks are re-rounded (each by
+  at most one step of 5) and anyone who kept the old figures gets a second, independent look at every
+  past cell: change it only when it must change. Two metrics that count overlapping events (e.g. Quick
+  exits and deletions) are rounded independently, so comparing them says a little more.
+- A total is the sum of the shown (rounded) cells, never of hidden ones, and is labelled as a sum of
+  rounded numbers; when any of its cells was hidden it says so. So no hidden cell can be worked out by
+  subtracting.
 - Every view (4 weeks, 13 weeks, CSV) uses the same weekly cells, so comparing views reveals nothing new.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from bot.metrics.catalogue import METRICS
+from bot.settings import settings
+
+logger = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")  # weeks are UK calendar weeks, as days are (counting.py)
 
-THRESHOLD = 5
+THRESHOLD = 5  # 1 to 4 are always hidden, whatever the offset
 ROUND_TO = 5
-FEWER = "fewer than 5"
-UNDER_5_WEEKS = "weeks under 5"
+SHOWN_FROM = 10  # a published value under this is hidden: the hidden/shown edge moves with the offset
+FEWER = "fewer than 10"
+FEWER_SHORT = "<10"  # under a striped bar in the charts
+HIDDEN_WEEKS = "weeks under 10"
+ROUNDING_LABEL = b"reclaim-figures-rounding"
 PERIODS = {4: "Last 4 weeks (about 30 days)", 13: "Last 13 weeks (about 90 days)"}
 # A week is final this long after it ends. It covers how late a count can reach the store: it waits in
 # memory up to METRICS_FLUSH_SECONDS (at most 10 minutes, recorder.py), and the Rasa servers' clocks may
@@ -39,16 +72,47 @@ PERIODS = {4: "Last 4 weeks (about 30 days)", 13: "Last 13 weeks (about 90 days)
 LATE_MARGIN = dt.timedelta(hours=1)
 
 
-def shown(count: int) -> Optional[int]:
-    """The count as it may be published: None when it must be hidden (1 to 4), else rounded to the
-    nearest 5 (no count is ever half-way, so there are no ties)."""
-    if 0 < count < THRESHOLD:
+_process_key: Optional[bytes] = None
+
+
+def rounding_key(secret: Optional[str] = None) -> bytes:
+    """The key for the cells' offsets: HMAC-SHA256(WIDGET_SECRET, ROUNDING_LABEL), the same on every server
+    that shares WIDGET_SECRET. Without one (local development), a random key kept for this process only."""
+    global _process_key
+    secret = secret if secret is not None else settings().widget_secret
+    if secret:
+        return hmac.new(secret.encode("utf-8"), ROUNDING_LABEL, hashlib.sha256).digest()
+    if _process_key is None:
+        _process_key = secrets.token_bytes(32)
+        logger.warning(
+            "WIDGET_SECRET is not set: the figures are rounded with a random key for this run only, so they "
+            "change at every restart and differ between servers. Set WIDGET_SECRET (see .env.example)."
+        )
+    return _process_key
+
+
+def cell_offset(key: bytes, tenant: str, week_start: dt.date, metric: str, value: str) -> int:
+    """The cell's rounding offset, 0 to 4: fixed for the cell, unpredictable without the key."""
+    message = json.dumps([tenant, week_start.isoformat(), metric, value], separators=(",", ":")).encode("utf-8")
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") % ROUND_TO
+
+
+def shown(count: int, offset: int) -> Optional[int]:
+    """The count as it may be published, given its cell's offset (0 to 4): None when it must be hidden
+    (1 to 4 always; any count whose rounded value is under SHOWN_FROM), else 5 * floor((count + offset) / 5)."""
+    if not 0 <= offset < ROUND_TO:
+        raise ValueError("the offset must be from 0 to 4")
+    if count == 0:
+        return 0
+    value = (count + offset) // ROUND_TO * ROUND_TO
+    if count < THRESHOLD or value < SHOWN_FROM:
         return None
-    return (count + ROUND_TO // 2) // ROUND_TO * ROUND_TO
+    return value
 
 
-def display(count: int) -> str:
-    value = shown(count)
+def display(count: int, offset: int) -> str:
+    value = shown(count, offset)
     return FEWER if value is None else str(value)
 
 
@@ -93,7 +157,7 @@ def published_weeks(now: dt.datetime, count: int) -> List[Week]:
 
 @dataclass(frozen=True)
 class Total:
-    value: int  # the sum of the shown (rounded) cells
+    value: int  # the sum of the shown (rounded) cells, so itself a rounded figure: label it so
     partial: bool  # some cells were hidden and are not in the sum
 
     @property
@@ -102,10 +166,11 @@ class Total:
 
 
 def total_text(value: int, partial: bool) -> str:
-    """A total in words. Not "at least N": rounded cells can be above the real counts."""
+    """A total in words. Not "at least N": rounded cells can be above the real counts. Where it is shown,
+    its heading says it adds up rounded numbers (page.py, charts.py)."""
     if partial and value == 0:
         return f"{FEWER} each week"
-    return f"{value} + {UNDER_5_WEEKS}" if partial else str(value)
+    return f"{value} + {HIDDEN_WEEKS}" if partial else str(value)
 
 
 @dataclass(frozen=True)
@@ -134,9 +199,11 @@ class Figures:
 
 
 def weekly_figures(
-    tenant: str, daily: Mapping[Tuple[str, str, dt.date], int], weeks: Sequence[Week]
+    tenant: str, daily: Mapping[Tuple[str, str, dt.date], int], weeks: Sequence[Week], key: Optional[bytes] = None
 ) -> Figures:
-    """Sums stored days into weeks, then hides small cells. The raw counts are not kept in the result."""
+    """Sums stored days into weeks, then rounds each cell by its keyed offset and hides small ones. The raw
+    counts are not kept in the result. `key`: rounding_key() unless given (tests)."""
+    key = rounding_key() if key is None else key
     raw: Dict[Tuple[str, str], List[int]] = {}
     for (metric, value, day), count in daily.items():
         if metric not in METRICS:
@@ -146,7 +213,9 @@ def weekly_figures(
                 raw.setdefault((metric, value), [0] * len(weeks))[index] += count
     order = list(METRICS)
     series = [
-        Series(metric, value, tuple(shown(c) for c in counts))
+        Series(metric, value, tuple(
+            shown(c, cell_offset(key, tenant, week.start, metric, value)) for c, week in zip(counts, weeks)
+        ))
         for (metric, value), counts in sorted(raw.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))
         if any(counts)
     ]

@@ -1,6 +1,7 @@
 """Anonymous figures on the real servers: a real conversation is counted under its charity, the widget's
 counts endpoint takes only allowed values, one charity's token never shows another's figures, figures are
-rounded, and a signed-out session cookie is refused."""
+rounded by each cell's keyed offset (from the servers' WIDGET_SECRET), and a signed-out session cookie is
+refused."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.metrics.suppression import published_weeks
-from tests.integration.conftest import DASHBOARD_TOKENS
+from bot.metrics.suppression import cell_offset, display, published_weeks, rounding_key
+from tests.integration.conftest import DASHBOARD_TOKENS, WIDGET_SECRET
 from tests.integration.servers import Bot
 
 EXAMPLE_ORIGIN = "https://www.example.org"  # example-charity's allowed site
@@ -139,6 +140,13 @@ def last_week_day() -> dt.date:
     return week.start + dt.timedelta(days=2)
 
 
+def published(tenant: str, metric: str, value: str, count: int, day: dt.date) -> str:
+    """What the servers publish for this cell: the count rounded by the cell's offset, keyed from their
+    WIDGET_SECRET (bot/metrics/suppression.py), so the same on every server and every view."""
+    week_start = day - dt.timedelta(days=day.weekday())
+    return display(count, cell_offset(rounding_key(WIDGET_SECRET), tenant, week_start, metric, value))
+
+
 @pytest.fixture
 def seeded(bot: Bot) -> dt.date:
     day = last_week_day()  # the Rasa server created the table when it started
@@ -162,19 +170,22 @@ def test_a_charity_sees_only_its_own_figures_on_the_page_and_in_the_csv(bot: Bot
     assert set_cookie.path == "/webhooks/dashboard" and set_cookie.has_nonstandard_attr("HttpOnly")
     page = example.get("/webhooks/dashboard/").text
     assert "Example Support Charity (EXAMPLE): anonymous figures" in page
-    assert "Sent sexual images without asking" in page and ">15<" in page and ">17<" not in page  # rounded
-    assert '<th scope="row">Wales</th><td class="n">fewer than 5 each week</td>' in page  # 3 that week
+    seventeen = published("example-charity", "situation", "cyberflashing", 17, seeded)
+    assert seventeen in ("15", "20")  # 17, rounded down or up by the cell's offset
+    assert "Sent sexual images without asking" in page and f">{seventeen}<" in page and ">17<" not in page
+    assert '<th scope="row">Wales</th><td class="n">fewer than 10 each week</td>' in page  # 3 that week
     assert "Fake or AI-made sexual images" not in page  # the default tenant's figure
     csv_text = example.get("/webhooks/dashboard/export.csv?weeks=13").text
     assert "cyberflashing" in csv_text and "fake_images" not in csv_text
     assert ",3\r\n" not in csv_text and "example-charity,%s" % (seeded - dt.timedelta(days=2)).isoformat() in csv_text
-    assert ",15\r\n" in csv_text and ",17\r\n" not in csv_text
+    assert f",{seventeen}\r\n" in csv_text and ",17\r\n" not in csv_text  # the same number as the page
 
     default = httpx.get(
         bot.base_url + "/webhooks/dashboard/export.csv", auth=("default", DASHBOARD_TOKENS["default"]), timeout=30
     )
     assert default.status_code == 200 and "fake_images" in default.text and "cyberflashing" not in default.text
-    assert ",10\r\n" in default.text and ",11\r\n" not in default.text  # 11, rounded to the nearest 5
+    eleven = published("default", "situation", "fake_images", 11, seeded)
+    assert eleven in ("10", "15") and f",{eleven}\r\n" in default.text and ",11\r\n" not in default.text
 
 
 def test_a_signed_out_session_cookie_is_refused(bot: Bot, seeded: dt.date) -> None:
