@@ -64,7 +64,7 @@ def implied_situation(question_id: str) -> str | None:
 def known_facts(slots: dict[str, Any]) -> dict[str, Any]:
     """What the variant conditions can test: None where the person has not said."""
     group = facts.age_group(slots.get("age_group"))
-    under_18 = None if group in (None, facts.NOT_SAID) else facts.is_under_18(group)
+    under_18 = facts.young_person(group)
     at_image = facts.age_at_image(slots.get("age_at_image"))
     if under_18:
         image_under_18: bool | None = True

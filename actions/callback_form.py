@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -26,15 +27,28 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import callback, callback_limits
-from actions.handoff import callback_ready, decide, helpline_lines, london_now, tenant_id, wording, young_person_of
+from actions.handoff import callback_ready, decide, helpline_lines, london_now, wording, young_person_of
 from actions.handoff_config import handoff_for
+from actions.tenants import tenant_id_of
 
-SLOTS = ("callback_consent", "callback_method", "callback_times", "callback_message_ok", "callback_contact")
 METHODS = ("phone_call", "text_message", "email")
 TIMES = ("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend", "any_time")
+YES_NO = ("yes", "no")
 SENT, FAILED = "sent", "failed"
 # Not sent because the charity's hourly limit was reached: the person hears the same as for FAILED.
 LIMITED = "limited"
+# Each answer's only values: the extract_ methods never return others, and the validate_<slot> methods
+# made from this table (below the form) keep these and nothing else. A list slot keeps its allowed items.
+ANSWERS = {
+    "callback_consent": YES_NO,
+    "callback_method": METHODS,
+    "callback_times": TIMES,
+    "callback_message_ok": YES_NO,
+    "callback_contact": (SENT, FAILED, LIMITED),
+}
+LIST_ANSWERS = ("callback_times",)
+# The form's questions, in the order they are asked (bot/domain/callback.yml).
+SLOTS = tuple(ANSWERS)
 # Handled by rules (data/rules/callback.yml): the form must extract nothing, so it is rejected.
 INTERRUPTIONS = {
     "stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again", "show_menu",
@@ -108,7 +122,7 @@ class ValidateCallbackForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if not callback_ready(handoff_for(tenant_id(tracker))):
+        if not callback_ready(handoff_for(tenant_id_of(tracker))):
             return []  # the form ends at once; action_callback_outcome says why
         if tracker.get_slot("callback_contact") is None and already_sent(tracker):
             return []  # one request per conversation: the outcome says it was already sent
@@ -187,7 +201,7 @@ class ValidateCallbackForm(FormValidationAction):
             kind = "email" if method == "email" else "phone"
             dispatcher.utter_message(text=wording()["contact_not_recognised"][kind])
             return {"callback_contact": None}
-        handoff = handoff_for(tenant_id(tracker))
+        handoff = handoff_for(tenant_id_of(tracker))
         if handoff is None:
             return {"callback_contact": FAILED}
         refusal = callback_limits.limits().refusal(handoff.tenant, callback_limits.client_key_of(_metadata(tracker)))
@@ -204,22 +218,18 @@ class ValidateCallbackForm(FormValidationAction):
             callback_limits.limits().record_sent(tracker.sender_id)
         return {"callback_contact": SENT if delivered else FAILED}
 
-    # The extract_ methods only ever return these values; the validators keep them and nothing else.
-    def validate_callback_consent(self, value: Any, *_: Any) -> dict[str, Any]:
-        return {"callback_consent": value if value in ("yes", "no") else None}
 
-    def validate_callback_method(self, value: Any, *_: Any) -> dict[str, Any]:
-        return {"callback_method": value if value in METHODS else None}
+def _keeping(slot: str, allowed: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    def validate(self: ValidateCallbackForm, value: Any, *_: Any) -> dict[str, Any]:
+        if slot in LIST_ANSWERS:
+            return {slot: [item for item in value or [] if item in allowed] or None}
+        return {slot: value if value in allowed else None}
 
-    def validate_callback_times(self, value: Any, *_: Any) -> dict[str, Any]:
-        kept = [time for time in value or [] if time in TIMES]
-        return {"callback_times": kept or None}
+    return validate
 
-    def validate_callback_message_ok(self, value: Any, *_: Any) -> dict[str, Any]:
-        return {"callback_message_ok": value if value in ("yes", "no") else None}
 
-    def validate_callback_contact(self, value: Any, *_: Any) -> dict[str, Any]:
-        return {"callback_contact": value if value in (SENT, FAILED, LIMITED) else None}
+for _slot, _allowed in ANSWERS.items():
+    setattr(ValidateCallbackForm, f"validate_{_slot}", _keeping(_slot, _allowed))
 
 
 class ActionAskCallbackConsent(Action):
@@ -227,7 +237,7 @@ class ActionAskCallbackConsent(Action):
         return "action_ask_callback_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        handoff = handoff_for(tenant_id(tracker))
+        handoff = handoff_for(tenant_id_of(tracker))
         words = wording()
         name = handoff.name if handoff else ""
         dispatcher.utter_message(text=words["consent"].format(name=name), buttons=list(words["consent_buttons"]))
@@ -235,15 +245,17 @@ class ActionAskCallbackConsent(Action):
 
 
 class _AskCallback(Action):
-    """One question of the callback request, always with a Cancel button."""
+    """One question of the callback request, always with a Cancel button. By default its text and buttons
+    are the wording's `text_key` and `buttons_key` (data/content/handoff.yml)."""
 
     slot = ""
+    text_key = buttons_key = ""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-        raise NotImplementedError
+        return words[self.text_key], list(words[self.buttons_key])
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         words = wording()
@@ -253,17 +265,11 @@ class _AskCallback(Action):
 
 
 class ActionAskCallbackMethod(_AskCallback):
-    slot = "callback_method"
-
-    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-        return words["ask_method"], list(words["method_buttons"])
+    slot, text_key, buttons_key = "callback_method", "ask_method", "method_buttons"
 
 
 class ActionAskCallbackTimes(_AskCallback):
-    slot = "callback_times"
-
-    def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-        return words["ask_times"], list(words["time_buttons"])
+    slot, text_key, buttons_key = "callback_times", "ask_times", "time_buttons"
 
 
 class ActionAskCallbackMessageOk(_AskCallback):
@@ -278,7 +284,7 @@ class ActionAskCallbackContact(_AskCallback):
     slot = "callback_contact"
 
     def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-        handoff = handoff_for(tenant_id(tracker))
+        handoff = handoff_for(tenant_id_of(tracker))
         kind = "email" if tracker.get_slot("callback_method") == "email" else "phone"
         return words["ask_contact"][kind].format(name=handoff.name if handoff else "them"), []
 
@@ -304,7 +310,7 @@ class ActionCallbackOutcome(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         words = wording()
-        handoff = handoff_for(tenant_id(tracker))
+        handoff = handoff_for(tenant_id_of(tracker))
         name = handoff.name if handoff else ""
         contact = tracker.get_slot("callback_contact")
         buttons = [words["buttons"]["carry_on"], words["buttons"]["delete"]]

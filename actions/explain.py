@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content, facts
-from actions.law import JURISDICTION_NAMES, Case, Explanation, Offence, explain, load_offences, long_date
+from actions.law import JURISDICTION_NAMES, Explanation, Offence, explain, load_offences, long_date
+from actions.person import Facts
 from actions.settings import settings
 
 MAX_OFFENCES_SHOWN = 3
@@ -25,17 +27,12 @@ def offences_by_id() -> dict[str, Offence]:
     return {offence.id: offence for offence in offences()}
 
 
-def case_from_tracker(tracker: Tracker) -> Case:
-    # A place named in the question ("is this illegal in Scotland?") comes before where they live.
+def case_from_tracker(tracker: Tracker) -> Facts:
+    """The person's facts, with the place named in the question ("is this illegal in Scotland?") before
+    where they live."""
+    person = Facts.from_tracker(tracker)
     asked_about = facts.nation(next(tracker.get_latest_entity_values("nation"), None))
-    return Case(
-        situations=tuple(facts.situations(tracker.get_slot("situation") or [])),
-        nation=asked_about or facts.nation(tracker.get_slot("nation")),
-        age_group=tracker.get_slot("age_group"),
-        age_at_image=tracker.get_slot("age_at_image"),
-        when=tracker.get_slot("when"),
-        demand=facts.demand(tracker.get_slot("demand")),
-    )
+    return dataclasses.replace(person, nation=asked_about) if asked_about else person
 
 
 def _sentence_case(text: str) -> str:

@@ -1,66 +1,35 @@
 """Turns what NLU extracted (an entity value, a button value, a typed number) into the canonical facts
-that later steps rely on. Pure functions: no Rasa, no I/O. Each returns None when the value cannot be
-used, so the question is asked again rather than a wrong fact being stored.
+that later steps rely on. Pure functions, no Rasa: the canonical values are those of data/vocabulary.yml
+(actions/vocabulary.py). Each returns None when the value cannot be used, so the question is asked again
+rather than a wrong fact being stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-NOT_SAID = "not_said"
-NOT_SURE = "not_sure"
-
-SITUATIONS = (
-    "shared_without_consent",
-    "threat_to_share",
-    "fake_images",
-    "taken_without_consent",
-    "cyberflashing",
-    NOT_SURE,
+# Re-exported for the modules and tests that read them here.
+from actions.vocabulary import (  # noqa: F401
+    ADULT_AGE,
+    AGE_BOUNDS,
+    AGE_GROUPS,
+    AGES_AT_IMAGE,
+    DEMANDS,
+    GOALS,
+    NATIONS,
     NOT_SAID,
+    NOT_SURE,
+    PERIOD_YEARS,
+    PERPETRATORS,
+    PLATFORM_ANSWERS,
+    PLATFORMS,
+    SITUATIONS,
+    SPECIFIC_SITUATIONS,
+    UNDER_18_AGE_GROUPS,
+    WHEN,
 )
-# The situations a person can add to; not_sure and not_said are placeholders for "nothing specific".
-SPECIFIC_SITUATIONS = SITUATIONS[:5]
-
-AGE_GROUPS = ("under_13", "13_15", "16_17", "18_plus", NOT_SAID)
-UNDER_18_AGE_GROUPS = ("under_13", "13_15", "16_17")
-# The youngest and oldest age in each group, to check a service's age rule (data/services age_min, age_max).
-AGE_BOUNDS = {"under_13": (0, 12), "13_15": (13, 15), "16_17": (16, 17), "18_plus": (18, 130)}
-AGES_AT_IMAGE = ("under_18", "18_plus", NOT_SURE, NOT_SAID)
-NATIONS = ("england", "wales", "scotland", "northern_ireland", "outside_uk", NOT_SAID)
-WHEN = ("before_2024", "2024_to_2025", "since_2026", NOT_SURE, NOT_SAID)
-PERPETRATORS = ("partner_or_ex", "met_online", "someone_known", "stranger", "unknown", NOT_SAID)
-GOALS = ("remove", "report_police", "understand_law", "talk_to_someone", "keep_evidence", NOT_SAID)
-DEMANDS = ("money", "more_images")
-# Platform ids the NLU synonyms produce (data/nlu/lookups.yml), with the name shown to people.
-PLATFORM_NAMES = {
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "threads": "Threads",
-    "x": "X (Twitter)",
-    "snapchat": "Snapchat",
-    "tiktok": "TikTok",
-    "whatsapp": "WhatsApp",
-    "telegram": "Telegram",
-    "reddit": "Reddit",
-    "discord": "Discord",
-    "onlyfans": "OnlyFans",
-    "pornhub": "Pornhub",
-    "xvideos": "XVideos",
-    "xhamster": "xHamster",
-    "porn_site": "a porn website",
-    "google": "Google",
-    "bing": "Bing",
-    "youtube": "YouTube",
-    "tinder": "Tinder",
-    "bumble": "Bumble",
-    "grindr": "Grindr",
-    "hinge": "Hinge",
-}
-# What a person can answer instead of naming platforms.
-PLATFORM_ANSWERS = ("none", NOT_SURE, NOT_SAID)
 
 _NUMBER = re.compile(r"\b\d{1,3}\b")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -77,28 +46,28 @@ def _canonical(value: Any) -> str:
     return str(value).strip().lower().replace(" ", "_")
 
 
-def _one_of(value: Any, allowed: Iterable[str]) -> str | None:
+def one_of(value: Any, allowed: Iterable[str]) -> str | None:
+    """The value as a canonical id ("Wales" -> "wales") if it is one of `allowed`, else None."""
     if value is None:
         return None
     candidate = _canonical(value)
     return candidate if candidate in allowed else None
 
 
+def _given_or_by_age(value: Any, allowed: Iterable[str], by_age: Callable[[int], str]) -> str | None:
+    """The canonical value given (a button), else the one for the age the value holds ("I'm 16", 16)."""
+    known = one_of(value, allowed)
+    if known:
+        return known
+    age = _age_in(value)
+    return None if age is None else by_age(age)
+
+
 def age_group(value: Any) -> str | None:
     """A band from a button value ("13_15"), a number (16) or a phrase with one ("I'm 16")."""
-    band = _one_of(value, AGE_GROUPS)
-    if band:
-        return band
-    age = _age_in(value)
-    if age is None:
-        return None
-    if age < 13:
-        return "under_13"
-    if age < 16:
-        return "13_15"
-    if age < 18:
-        return "16_17"
-    return "18_plus"
+    return _given_or_by_age(
+        value, AGE_GROUPS, lambda age: next(g for g, (low, high) in AGE_BOUNDS.items() if low <= age <= high)
+    )
 
 
 _THIRD_PERSON = re.compile(r"^\s*(?:he|she|they)\b", re.I)
@@ -135,15 +104,16 @@ def is_under_18(group: str | None) -> bool:
     return group in UNDER_18_AGE_GROUPS
 
 
+def young_person(group: str | None) -> bool | None:
+    """True under 18, False 18 or over, None while the age is not known (not asked, or "rather not say")."""
+    if group not in AGE_BOUNDS:
+        return None
+    return is_under_18(group)
+
+
 def age_at_image(value: Any) -> str | None:
     """under_18 or 18_plus from a button value, a yes/no mapping, or "I was 15"."""
-    known = _one_of(value, AGES_AT_IMAGE)
-    if known:
-        return known
-    age = _age_in(value)
-    if age is None:
-        return None
-    return "under_18" if age < 18 else "18_plus"
+    return _given_or_by_age(value, AGES_AT_IMAGE, lambda age: "under_18" if age < ADULT_AGE else "18_plus")
 
 
 def _age_in(value: Any) -> int | None:
@@ -158,7 +128,7 @@ def _age_in(value: Any) -> int | None:
 
 
 def nation(value: Any) -> str | None:
-    return _one_of(value, NATIONS)
+    return one_of(value, NATIONS)
 
 
 def when(value: Any, today: dt.date) -> str | None:
@@ -168,7 +138,7 @@ def when(value: Any, today: dt.date) -> str | None:
     and early 2026 (creating deepfakes). A year on a boundary counts as the later period; the offence
     explainer words the boundary cases carefully.
     """
-    known = _one_of(value, WHEN)
+    known = one_of(value, WHEN)
     if known:
         return known
     phrase = _canonical(value) if value is not None else ""
@@ -195,37 +165,37 @@ _DAYS_AGO = {"recent": 14, "last_month": 31, "months_ago": 120}
 
 
 def _period_of_year(year: int) -> str:
-    if year < 2024:
-        return "before_2024"
-    if year < 2026:
-        return "2024_to_2025"
-    return "since_2026"
+    return next(
+        period
+        for period, (first, last) in PERIOD_YEARS.items()
+        if (first is None or year >= first) and (last is None or year <= last)
+    )
 
 
 def perpetrator(value: Any) -> str | None:
-    return _one_of(value, PERPETRATORS)
+    return one_of(value, PERPETRATORS)
 
 
 def platforms(value: Any) -> list[str] | None:
     """Known platform ids, in the order given, without repeats; None if nothing usable was given."""
     found: list[str] = []
     for item in _flatten(value):
-        candidate = _one_of(item, tuple(PLATFORM_NAMES) + PLATFORM_ANSWERS)
+        candidate = one_of(item, PLATFORMS + PLATFORM_ANSWERS)
         if candidate and candidate not in found:
             found.append(candidate)
     # "not online" and a named platform together: the named platform is the useful fact.
-    named = [item for item in found if item in PLATFORM_NAMES]
+    named = [item for item in found if item in PLATFORMS]
     if named:
         return named
     return found[:1] or None
 
 
 def goal(value: Any) -> str | None:
-    return _one_of(value, GOALS)
+    return one_of(value, GOALS)
 
 
 def demand(value: Any) -> str | None:
-    known = _one_of(value, DEMANDS)
+    known = one_of(value, DEMANDS)
     if known:
         return known
     # "£500" from the money regex
@@ -236,7 +206,7 @@ def situations(value: Any) -> list[str]:
     """Known situation ids from a list or a single value, in order, without repeats."""
     found: list[str] = []
     for item in _flatten(value):
-        candidate = _one_of(item, SITUATIONS)
+        candidate = one_of(item, SITUATIONS)
         if candidate and candidate not in found:
             found.append(candidate)
     return found

@@ -5,10 +5,8 @@ question is asked again."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
-from zoneinfo import ZoneInfo
-
 import re
+from typing import Any, Callable
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,9 +16,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import acknowledge, answers, content, facts, postcodes, understanding
 from actions.history import value_before_latest_message
-from actions.settings import settings
+from actions.settings import LONDON, settings
 
-LONDON = ZoneInfo("Europe/London")
 # "I live in Tonypandy", "near Leeds", "it's CF10 1AA": the words around a place that are not the place.
 _PLACE_PREFIX = re.compile(r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I)
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
@@ -243,8 +240,9 @@ class ValidateFactsForm(FormValidationAction):
         result = self._checked("age_group", facts.age_group, value, dispatcher, tracker)
         group = result["age_group"]
         if group is not None:
-            # True or False only once the age is known: "rather not say" leaves it unknown (None).
-            result["young_person"] = None if group == facts.NOT_SAID else facts.is_under_18(group)
+            # Derived from the age group (actions/person.py: Facts.young_person). A slot of its own only
+            # because Rasa's conditional responses (bot/domain/responses.yml) can test slots, not facts.
+            result["young_person"] = facts.young_person(group)
         if facts.is_under_18(group):
             # Someone under 18 now was under 18 in the images too: no need to ask.
             result["age_at_image"] = "under_18"
@@ -256,11 +254,6 @@ class ValidateFactsForm(FormValidationAction):
         if facts.is_under_18(tracker.get_slot("age_group")):
             return {"age_at_image": "under_18"}
         return self._checked("age_at_image", facts.age_at_image, value, dispatcher, tracker)
-
-    def validate_nation(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._checked("nation", facts.nation, value, dispatcher, tracker)
 
     def validate_when(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -276,16 +269,6 @@ class ValidateFactsForm(FormValidationAction):
             # "my friend saw it" later on does not replace who they said did it.
             return {"perpetrator": earlier}
         return self._checked("perpetrator", facts.perpetrator, value, dispatcher, tracker)
-
-    def validate_platforms(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._checked("platforms", facts.platforms, value, dispatcher, tracker)
-
-    def validate_goal(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._checked("goal", facts.goal, value, dispatcher, tracker)
 
     def validate_demand(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -313,3 +296,21 @@ class ValidateFactsForm(FormValidationAction):
         if tracker.get_slot("requested_slot") == slot:
             dispatcher.utter_message(text=content.questions()["not_understood"][slot])
         return {slot: normalise(value_before_latest_message(tracker, slot))}
+
+
+# Answers that are only normalised and checked: validate_<slot> for each is made from this table, as
+# ValidateFactsForm._checked(slot, normaliser, ...). The other slots' validators above do more.
+CHECKED = {"nation": facts.nation, "platforms": facts.platforms, "goal": facts.goal}
+
+
+def _checking(slot: str, normalise: Callable[[Any], Any]) -> Callable[..., dict[str, Any]]:
+    def validate(
+        self: ValidateFactsForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._checked(slot, normalise, value, dispatcher, tracker)
+
+    return validate
+
+
+for _slot, _normalise in CHECKED.items():
+    setattr(ValidateFactsForm, f"validate_{_slot}", _checking(_slot, _normalise))

@@ -20,11 +20,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content
-from actions.handoff_config import TENANT_ID, Handoff, callback_secret, handoff_for, load_handoffs
+from actions.content import SUPPORTER
+from actions.handoff_config import Handoff, callback_secret, handoff_for, load_handoffs
 from actions.opening_hours import LONDON, OpeningStatus, describe, status
+from actions.person import Facts
 from actions.settings import settings
+from actions.tenants import tenant_id_of
 
-SUPPORTER = "supporter"
 # Who to talk to, best first, from data/services/. Childline (under 19) comes first for young people, is
 # never offered to someone known to be an adult, and is offered, labelled, when the age is not known.
 YOUNG_LINES = ("childline", "samaritans")
@@ -66,9 +68,8 @@ def helplines_for(young_person: bool | None, role: str | None) -> tuple[str, ...
 
 
 def young_person_of(tracker: Tracker) -> bool | None:
-    """True or False once the age is known (set with age_group by the facts form), None until then."""
-    value = tracker.get_slot("young_person")
-    return value if isinstance(value, bool) else None
+    """True under 18, False 18 or over, None while not known (actions/person.py: Facts.young_person)."""
+    return Facts.from_tracker(tracker).young_person
 
 
 def callback_ready(handoff: Handoff | None) -> bool:
@@ -98,12 +99,6 @@ def decide(
     if handoff_open and handoff.route != "callback":
         lines = ("childline",) if young_person is True else ()
     return Decision(handoff, opening, handoff_open, can_call_back, lines, danger)
-
-
-def tenant_id(tracker: Tracker) -> str | None:
-    """The widget channel puts the conversation's tenant in every message's metadata."""
-    value = ((tracker.latest_message or {}).get("metadata") or {}).get("tenant")
-    return value if isinstance(value, str) and TENANT_ID.match(value) else None
 
 
 def _tel_link(phone: str) -> str:
@@ -190,7 +185,7 @@ class ActionTalkToPerson(Action):
         now = london_now()
         role = tracker.get_slot("role")
         decision = decide(
-            handoff_for(tenant_id(tracker)),
+            handoff_for(tenant_id_of(tracker)),
             now,
             young_person=young_person_of(tracker),
             role=role,

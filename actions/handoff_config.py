@@ -1,8 +1,8 @@
 """A tenant's "Talk to a person" settings: the `handoff` section of data/tenants/<id>.yml.
 
-The action server reads them on its own (it does not import the Rasa side's bot/tenants.py) and checks
-them the first time they are used, failing loudly and naming the tenant, because a wrong phone number or a
-callback webhook over plain HTTP would fail a survivor at the moment they asked for a person.
+The tenant files come from the action server's one reader (actions/tenants.py); this module checks their
+handoff sections the first time they are used, failing loudly and naming the tenant, because a wrong phone
+number or a callback webhook over plain HTTP would fail a survivor at the moment they asked for a person.
 The webhook secret is never in a file: it comes from CALLBACK_SECRET_<TENANT_ID> (see .env.example), and one
 shorter than 32 bytes stops the action server starting (a short HMAC key can be guessed from signed requests).
 """
@@ -13,25 +13,22 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from actions import tenants
 from actions.opening_hours import DAYS
 from actions.settings import settings, tenant_suffix
 
 ROUTES = ("phone", "webchat", "callback")
 MIN_SECRET_BYTES = 32
-TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _SPAN = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d$")
 _FIELDS = {"name", "route", "phone", "web_chat_url", "hours", "opening_hours", "callback"}
 _LOOPBACK_NAMES = ("localhost",)
 
 
-class HandoffError(ValueError):
-    """A tenant's handoff section is wrong; the message names the tenant and the field."""
+# A wrong handoff section is a wrong tenant file: one error, whichever part of the file is wrong.
+HandoffError = tenants.TenantError
 
 
 @dataclass(frozen=True)
@@ -46,11 +43,6 @@ class Handoff:
     phone: str | None = None
     web_chat_url: str | None = None
     webhook_url: str | None = None
-
-
-def tenants_dir() -> Path:
-    """The same setting the widget channel uses, so both servers read the same tenants."""
-    return settings().tenants_dir
 
 
 def secret_variable(tenant_id: str) -> str:
@@ -163,28 +155,17 @@ def parse_handoff(tenant_id: str, raw: Any, source: str = "<tenant>") -> Handoff
 
 @lru_cache(maxsize=None)
 def _load(directory: str) -> dict[str, Handoff | None]:
+    """`directory` is the cache key: handoffs are kept per tenants folder, as the files are."""
     handoffs: dict[str, Handoff | None] = {}
-    by_variable: dict[str, str] = {}
-    for path in sorted(Path(directory).glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        tenant_id = raw.get("id")
-        if not isinstance(tenant_id, str) or not TENANT_ID.match(tenant_id):
-            raise HandoffError(f"{path}: 'id' must be a tenant id, got {tenant_id!r}")
-        # "a-b" and "a_b" would share CALLBACK_SECRET_A_B: one charity could sign (and read) the other's requests.
-        other = by_variable.setdefault(secret_variable(tenant_id), tenant_id)
-        if other != tenant_id:
-            raise HandoffError(
-                f"tenants '{other}' and '{tenant_id}' ({path}) would share the setting {secret_variable(tenant_id)}: "
-                "rename one so their ids differ by more than '-' and '_'"
-            )
-        handoffs[tenant_id] = parse_handoff(tenant_id, raw.get("handoff"), str(path))
+    for tenant_id, file in tenants.tenants().items():
+        handoffs[tenant_id] = parse_handoff(tenant_id, file.data.get("handoff"), str(file.path))
         check_secret_length(tenant_id)
     return handoffs
 
 
 def load_handoffs() -> dict[str, Handoff | None]:
     """Every tenant's handoff (None for a tenant without one), checked, by tenant id."""
-    return _load(str(tenants_dir()))
+    return _load(str(settings().tenants_dir))
 
 
 def handoff_for(tenant_id: str | None) -> Handoff | None:

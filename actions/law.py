@@ -1,6 +1,6 @@
 """Which offences may apply to what happened, where the person lives, and when.
 
-`explain(case, offences)` is a pure function over the facts the form collected and the knowledge base
+`explain(case, offences)` is a pure function over the person's facts (actions/person.py) and the knowledge base
 in data/law/ (loaded by `load_offences`). It never gives legal advice: it lists offences that *may*
 apply, each with the conditions that decide it ("If it happened on or after 31 January 2024"), most
 relevant first, and says so plainly when no offence clearly applies.
@@ -9,31 +9,26 @@ relevant first, and says so plainly when no offence clearly applies.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from actions import facts
+from actions.person import Facts
+from actions.vocabulary import JURISDICTION_OF_NATION, OUTSIDE_UK, PERIOD_YEARS
 
-JURISDICTION_OF_NATION = {
-    "england": "england_and_wales",
-    "wales": "england_and_wales",
-    "scotland": "scotland",
-    "northern_ireland": "northern_ireland",
-}
 JURISDICTION_NAMES = {
     "england_and_wales": "England and Wales",
     "scotland": "Scotland",
     "northern_ireland": "Northern Ireland",
 }
 STATUSES = ("in_force", "enacted_commencement_unconfirmed", "proposed")
-# The periods the `when` question offers (actions/facts.py: WHEN), as date ranges.
+# The periods the `when` question offers (data/vocabulary.yml), as date ranges.
 PERIODS = {
-    "before_2024": (dt.date.min, dt.date(2023, 12, 31)),
-    "2024_to_2025": (dt.date(2024, 1, 1), dt.date(2025, 12, 31)),
-    "since_2026": (dt.date(2026, 1, 1), dt.date.max),
+    period: (dt.date(first, 1, 1) if first else dt.date.min, dt.date(last, 12, 31) if last else dt.date.max)
+    for period, (first, last) in PERIOD_YEARS.items()
 }
 # Dates before this need no mention when we do not know when it happened: almost nothing reaches back so far.
 LONG_STANDING = dt.date(2020, 1, 1)
@@ -127,26 +122,6 @@ def load_offences(law_dir: Path) -> tuple[Offence, ...]:
 
 
 @dataclass(frozen=True)
-class Case:
-    """The facts that change the answer (slot values, already normalised by the form)."""
-
-    situations: tuple[str, ...] = ()
-    nation: str | None = None
-    age_group: str | None = None
-    age_at_image: str | None = None
-    when: str | None = None
-    demand: str | None = None
-
-    @property
-    def image_under_18(self) -> bool:
-        return facts.is_under_18(self.age_group) or self.age_at_image == "under_18"
-
-    @property
-    def image_age_known(self) -> bool:
-        return self.image_under_18 or self.age_at_image == "18_plus"
-
-
-@dataclass(frozen=True)
 class Applicable:
     offence: Offence
     # What must be true for it to apply, said before it ("If it happened on or after 31 January 2024").
@@ -173,8 +148,8 @@ class Explanation:
         )
 
 
-def explain(case: Case, offences: Iterable[Offence]) -> Explanation:
-    if case.nation == "outside_uk":
+def explain(case: Facts, offences: Iterable[Offence]) -> Explanation:
+    if case.nation == OUTSIDE_UK:
         return Explanation(jurisdiction=None, cannot_say="outside_uk")
     jurisdiction = JURISDICTION_OF_NATION.get(case.nation or "")
     if jurisdiction is None:
@@ -208,7 +183,7 @@ def explain(case: Case, offences: Iterable[Offence]) -> Explanation:
     return Explanation(jurisdiction, None, tuple(applicable), tuple(proposed), tuple(too_early))
 
 
-def _assess(offence: Offence, case: Case, situations: set[str]) -> Applicable | str | None:
+def _assess(offence: Offence, case: Facts, situations: set[str]) -> Applicable | str | None:
     matched = offence.situations & situations
     if not matched:
         return None
@@ -256,7 +231,7 @@ def _start(offence: Offence, matched: set[str]) -> dt.date | None:
     return offence.in_force_from
 
 
-def _date_conditions(offence: Offence, case: Case, matched: set[str]) -> list[str] | None:
+def _date_conditions(offence: Offence, case: Facts, matched: set[str]) -> list[str] | None:
     """The date conditions under which the offence covers the conduct; None if it cannot."""
     start = _start(offence, matched) or dt.date.min
     end = offence.in_force_until or dt.date.max
@@ -280,7 +255,7 @@ def _date_conditions(offence: Offence, case: Case, matched: set[str]) -> list[st
     return conditions
 
 
-def _starts_after(offence: Offence, case: Case) -> bool:
+def _starts_after(offence: Offence, case: Facts) -> bool:
     period = PERIODS.get(case.when or "")
     return bool(period and offence.in_force_from and offence.in_force_from > period[1])
 

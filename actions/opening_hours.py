@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from actions.settings import LONDON
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOK_AHEAD_DAYS = 14
 

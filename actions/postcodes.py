@@ -1,8 +1,9 @@
 """Which UK nation a postcode or town is in, from postcodes.io, keeping nothing but the nation.
 
-`nation_for_place(text)` answers "england", "wales", "scotland", "northern_ireland" or "outside_uk"
-(the Channel Islands and the Isle of Man are not part of the UK, and their law differs), or None when
-it cannot tell: the bot then asks for the nation instead. It never raises.
+`nation_for_place(text)` answers one of the UK nations of data/vocabulary.yml ("england", "wales",
+"scotland", "northern_ireland") or "outside_uk" (the Channel Islands and the Isle of Man are not part of
+the UK, and their law differs), or None when it cannot tell: the bot then asks for the nation instead.
+It never raises.
 
 What is sent, and where:
 
@@ -38,9 +39,11 @@ from urllib.parse import quote
 
 import httpx
 
+from actions.vocabulary import OUTSIDE_UK, UK_NATIONS
+
 logger = logging.getLogger(__name__)
 
-Nation = Literal["england", "wales", "scotland", "northern_ireland", "outside_uk"]
+Nation = str  # one of UK_NATIONS, or OUTSIDE_UK
 Kind = Literal["postcode", "outcode", "place"]
 
 BASE_URL: Final = "https://api.postcodes.io"
@@ -51,13 +54,12 @@ USER_AGENT: Final = "Reclaim/1.0 (open-source support chatbot)"
 # Enough places to see whether a name is ambiguous ("Newport"), few enough to stay a small request.
 PLACE_MATCHES: Final = 10
 
+# postcodes.io's country names, lower-cased: each UK nation by its name ("northern ireland"), and the Crown
+# Dependencies it also covers.
 NATION_OF_COUNTRY: Final[dict[str, Nation]] = {
-    "england": "england",
-    "wales": "wales",
-    "scotland": "scotland",
-    "northern ireland": "northern_ireland",
-    "channel islands": "outside_uk",
-    "isle of man": "outside_uk",
+    **{nation.replace("_", " "): nation for nation in UK_NATIONS},
+    "channel islands": OUTSIDE_UK,
+    "isle of man": OUTSIDE_UK,
 }
 
 # The outward code: area (1-2 letters) then district. Letters are restricted by position as Royal Mail

@@ -33,10 +33,6 @@ class AskQuestion(Action, ABC):
         return []
 
 
-class AskSituation(AskQuestion):
-    slot = "situation"
-
-
 class AskMoreSituations(AskQuestion):
     """Offers only the situations not chosen yet, and asks "which?" after a bare yes."""
 
@@ -52,29 +48,14 @@ class AskMoreSituations(AskQuestion):
         return offered + [question["done_button"]]
 
 
-class AskAgeGroup(AskQuestion):
-    slot = "age_group"
-
-
-class AskAgeAtImage(AskQuestion):
-    slot = "age_at_image"
-
-
-class AskNation(AskQuestion):
-    slot = "nation"
-
-
-class AskWhen(AskQuestion):
-    slot = "when"
-
-
-class AskPerpetrator(AskQuestion):
-    slot = "perpetrator"
-
-
-class AskPlatforms(AskQuestion):
-    slot = "platforms"
-
-
-class AskGoal(AskQuestion):
-    slot = "goal"
+# The questions asked just as data/content/questions.yml words them, in the order the form asks them.
+PLAIN_QUESTIONS = ("situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
+# One action_ask_<slot> class each (AskAgeGroup, ...): rasa_sdk registers every Action subclass it finds, and
+# bot/domain/actions.yml names the actions.
+PLAIN_ASK_ACTIONS: dict[str, type[AskQuestion]] = {
+    slot: type(f"Ask{slot.title().replace('_', '')}", (AskQuestion,), {"slot": slot, "__module__": __name__})
+    for slot in PLAIN_QUESTIONS
+}
+# Module attributes as well: the action server hands its actions to worker processes by pickling, which
+# finds a class by its module and name.
+globals().update({action.__name__: action for action in PLAIN_ASK_ACTIONS.values()})

@@ -10,9 +10,9 @@ path: don't pay, stop contact, keep evidence, report, then hash.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from actions import facts
+from actions.person import Facts
+from actions.vocabulary import NOT_ONLINE, OUTSIDE_UK, PLATFORMS
 
 # Platforms whose own report route we list; "none", "not_sure" and "not_said" are answers, not platforms.
 SEARCH_ENGINES = ("google", "bing")
@@ -22,23 +22,6 @@ DOMESTIC_ABUSE_LINES = {
     "scotland": "scotland_domestic_abuse_helpline",
     "northern_ireland": "ni_domestic_sexual_abuse_helpline",
 }
-UK_NATIONS = tuple(DOMESTIC_ABUSE_LINES)
-
-
-@dataclass(frozen=True)
-class Facts:
-    situations: tuple[str, ...] = ()
-    age_group: str | None = None
-    age_at_image: str | None = None
-    nation: str | None = None
-    goal: str | None = None
-    supporter: bool = False
-    platforms: tuple[str, ...] = ()
-    perpetrator: str | None = None
-    demand: str | None = None
-    audiences: tuple[str, ...] = ()  # "men", "lgbt", "women" when the person says so
-    danger: bool = False
-    platform_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,12 +36,11 @@ class Step:
 def plan(case: Facts) -> list[Step]:
     situations = set(case.situations)
     images_of_them = bool(situations - {"cyberflashing"}) or not situations
-    under_18_now = facts.is_under_18(case.age_group)
-    age_unknown = case.age_group not in facts.AGE_GROUPS or case.age_group == facts.NOT_SAID
-    image_under_18 = under_18_now or case.age_at_image == "under_18"
-    image_age_unknown = not image_under_18 and case.age_at_image != "18_plus"
+    under_18_now = case.under_18_now
+    image_under_18 = case.image_under_18
+    image_age_unknown = not case.image_age_known
     threatened = "threat_to_share" in situations
-    sextortion = threatened and facts.demand(case.demand) is not None
+    sextortion = threatened and case.demand is not None  # a canonical demand (Facts.from_slots)
 
     safety: list[Step] = []
     if case.danger:
@@ -94,7 +76,7 @@ def plan(case: Facts) -> list[Step]:
         support.append(Step("adult_helpline", "revenge_porn_helpline"))
     else:
         support.append(Step("emotional_support", "samaritans"))
-    if age_unknown:
+    if case.age_unknown:
         # They may be a child: never leave them with adult-only services.
         support.append(Step("unknown_age_helpline", "childline"))
     support += _specialist_lines(case)
@@ -117,9 +99,9 @@ def plan(case: Facts) -> list[Step]:
 
 def _platform_steps(case: Facts, situations: set[str]) -> list[Step]:
     only_fake = situations == {"fake_images"}
-    named = [p for p in case.platforms if p in facts.PLATFORM_NAMES]
+    named = [p for p in case.platforms if p in PLATFORMS]
     steps = [Step("platform_report_fake" if only_fake else "platform_report", platform=p) for p in named if p not in SEARCH_ENGINES]
-    not_online = tuple(case.platforms) == ("none",)
+    not_online = tuple(case.platforms) == (NOT_ONLINE,)
     if not not_online and (any(p in SEARCH_ENGINES for p in named) or situations & {"fake_images", "shared_without_consent"}):
         steps.append(Step("search_removal", "google_remove_fake" if only_fake else "google_remove_intimate"))
     return steps
@@ -127,13 +109,13 @@ def _platform_steps(case: Facts, situations: set[str]) -> list[Step]:
 
 def _specialist_lines(case: Facts) -> list[Step]:
     steps: list[Step] = []
-    if case.perpetrator == "partner_or_ex" and case.nation in DOMESTIC_ABUSE_LINES and not facts.is_under_18(case.age_group):
+    if case.perpetrator == "partner_or_ex" and case.nation in DOMESTIC_ABUSE_LINES and not case.under_18_now:
         if "men" in case.audiences:
             steps.append(Step("specialist_helpline", "mens_advice_line"))
         # England's national line is for women; the Welsh, Scottish and Northern Irish lines are for anyone.
         if case.nation != "england" or "men" not in case.audiences:
             steps.append(Step("domestic_abuse_helpline", DOMESTIC_ABUSE_LINES[case.nation]))
-    if "lgbt" in case.audiences and not facts.is_under_18(case.age_group):
+    if "lgbt" in case.audiences and not case.under_18_now:
         steps.append(Step("specialist_helpline", "galop"))
     return steps
 
@@ -146,7 +128,7 @@ def _police_steps(case: Facts, situations: set[str], under_18_now: bool) -> list
     # about; sextortion especially (NCA advice).
     if not (wants_police or situations & {"taken_without_consent", "cyberflashing", "threat_to_share"}):
         return []
-    if case.nation == "outside_uk":
+    if case.nation == OUTSIDE_UK:
         return [Step("police_outside_uk")]
     if under_18_now and "threat_to_share" in situations:
         return [Step("ceop", "ceop")]
@@ -171,20 +153,3 @@ def _what_they_asked_for_first(steps: list[Step], goal: str | None) -> list[Step
 
 def _unique(steps: list[Step]) -> list[Step]:
     return list(dict.fromkeys(steps))
-
-
-def facts_from_slots(slots: dict[str, Any]) -> Facts:
-    return Facts(
-        situations=tuple(facts.situations(slots.get("situation") or [])),
-        age_group=slots.get("age_group"),
-        age_at_image=slots.get("age_at_image"),
-        nation=slots.get("nation"),
-        goal=slots.get("goal"),
-        supporter=slots.get("role") == "supporter",
-        platforms=tuple(facts.platforms(slots.get("platforms")) or ()),
-        perpetrator=slots.get("perpetrator"),
-        demand=slots.get("demand"),
-        audiences=tuple(slots.get("audiences") or ()),
-        danger=bool(slots.get("danger")),
-        platform_refused=bool(slots.get("platform_refused")),
-    )

@@ -16,10 +16,14 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from dotenv import load_dotenv
 
+# Not settings, but every module needs them, so each is defined once, here: the repository the code runs
+# from, and the UK's clock (opening hours, "today", bank holidays are all London time).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LONDON = ZoneInfo("Europe/London")
 # Started without scripts/env.sh (rasa_sdk directly, a test run), .env still fills in what the environment
 # does not set. Once, at import, as before: a test that removes a variable must not see it come back.
 load_dotenv(PROJECT_ROOT / ".env")

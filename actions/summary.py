@@ -4,22 +4,18 @@ three at a time, with phone numbers as tel: links and whether each helpline is o
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
-
-import yaml
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content, facts
+from actions import content, facts, tenants
 from actions.opening_hours import LONDON, describe, status
-from actions.routing import Step, facts_from_slots, plan
-from actions.settings import settings
+from actions.person import Facts
+from actions.routing import Step, plan
 
 FACT_SLOTS = ("situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal")
-ROUTING_SLOTS = FACT_SLOTS + ("role", "demand", "audiences", "danger", "platform_refused")
 STEPS_AT_A_TIME = 3
 # Never put anything before these.
 SAFETY_TEMPLATES = ("danger_999", "threat_first")
@@ -45,8 +41,13 @@ def _describe(slot: str, value: Any, wording: dict[str, Any]) -> str:
     if facts.NOT_SAID in values:
         return wording["not_said"]
     names = wording["values"].get(slot, {})
-    described = [names.get(item) or facts.PLATFORM_NAMES.get(item) or str(item) for item in values]
+    described = [names.get(item) or platform_name(item) for item in values]
     return ", ".join(described)
+
+
+def platform_name(platform_id: Any) -> str:
+    """A platform's name as data/platforms gives it ("X (Twitter)"), else the id as it is."""
+    return str((content.platforms().get(platform_id) or {}).get("name") or platform_id)
 
 
 def tel_link(phone: str) -> str:
@@ -74,7 +75,7 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
         platform = content.live_platform(step.platform) or {}
         fake = step.template == "platform_report_fake"
         fields.update(
-            platform=platform.get("name") or facts.PLATFORM_NAMES.get(step.platform, step.platform),
+            platform=platform.get("name") or platform_name(step.platform),
             how=(platform.get("report_fake") if fake else None) or platform.get("report_intimate") or wording["generic_platform_route"],
         )
     return template.format(**fields)
@@ -98,7 +99,7 @@ def step_links(step: Step) -> list[dict[str, str]]:
         platform = content.live_platform(step.platform) or {}
         url = (platform.get("report_fake_url") if step.template == "platform_report_fake" else None) or platform.get("report_url")
         if url:
-            links.append({"title": f"Report on {facts.PLATFORM_NAMES.get(step.platform, step.platform)}", "url": url})
+            links.append({"title": f"Report on {platform_name(step.platform)}", "url": url})
     return links
 
 
@@ -129,19 +130,12 @@ def send_steps(
     dispatcher.utter_message(text="\n".join(lines), buttons=buttons, json_message=custom or None)
 
 
-_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
 def tenant_services(tracker: Tracker) -> list[str]:
     """The charity's own services, listed first (data/tenants/<id>.yml), for a conversation that came
     through its widget: the channel puts the tenant id in every message's metadata."""
-    tenant_id = ((tracker.latest_message or {}).get("metadata") or {}).get("tenant")
-    if not isinstance(tenant_id, str) or not _TENANT_ID.match(tenant_id):
+    tenant = tenants.tenant(tenants.tenant_id_of(tracker))
+    if tenant is None:
         return []
-    path = settings().reclaim_data_dir / "tenants" / f"{tenant_id}.yml"
-    if not path.exists():
-        return []
-    tenant = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     template = content.summary()["tenant_service"]
     return [
         template.format(
@@ -149,12 +143,12 @@ def tenant_services(tracker: Tracker) -> list[str]:
             description=service.get("description") or "",
             contact=", ".join(part for part in (service.get("phone"), service.get("web"), service.get("hours")) if part),
         )
-        for service in tenant.get("own_services") or []
+        for service in tenant.data.get("own_services") or []
     ]
 
 
 def routing_plan(tracker: Tracker) -> list[Step]:
-    return plan(facts_from_slots({slot: tracker.get_slot(slot) for slot in ROUTING_SLOTS}))
+    return plan(Facts.from_tracker(tracker))
 
 
 class ActionSummarise(Action):

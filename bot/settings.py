@@ -18,8 +18,12 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Dict, Mapping, Optional, Tuple, Union
+from zoneinfo import ZoneInfo
 
+# Not settings, but every module needs them, so each is defined once, here: the repository the code runs
+# from, and the UK's clock (the figures count UK days and weeks).
 ROOT = Path(__file__).resolve().parents[1]
+LONDON = ZoneInfo("Europe/London")
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 Parse = Callable[[str, str], Any]  # (setting name, stripped non-empty text) -> value, or SettingError

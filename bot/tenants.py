@@ -1,6 +1,7 @@
-"""Tenants: the charities that embed the web widget, loaded from data/tenants/*.yml.
+"""Tenants: the charities that embed the web widget, loaded from data/tenants/*.yml (WIDGET_TENANTS_DIR).
 
-Pure code (no Rasa, no Sanic) so it is easy to test. Loading validates every file and fails loudly,
+The Rasa server's one reader of the tenant files (the action server's is actions/tenants.py, with the same
+tenant-id rule from data/vocabulary.yml). Pure code (no Rasa, no Sanic) so it is easy to test. Loading validates every file and fails loudly,
 naming the tenant, because a charity's colours or allowed sites being wrong should stop the server
 starting rather than show survivors an unreadable widget. Fields are described in data/tenants/README.md.
 """
@@ -9,20 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Dict, Optional
 
 import yaml
 
-from bot.settings import tenant_suffix
+from bot import vocabulary
+from bot.settings import settings, tenant_suffix
 
 DEFAULT_TENANT_ID = "default"
 DEFAULT_QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 # WCAG 2.1 AA for normal-size text.
 MIN_CONTRAST = 4.5
-NATIONS = ("england", "wales", "scotland", "northern_ireland")
-# Tenant ids go into conversation ids ("<tenant>.<issued>.<random>.<signature>"), so no dots.
-TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+NATIONS = vocabulary.UK_NATIONS
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # "https://charity.org.uk", "http://localhost:*" (any port), "http://localhost:8000".
@@ -81,6 +82,12 @@ class Tenant:
         }
 
 
+def is_tenant_id(value: Any) -> bool:
+    """Whether `value` is a tenant id, matched whole (data/vocabulary.yml: tenant_id). Tenant ids go into
+    conversation ids ("<tenant>.<issued>.<random>.<signature>"), so never a dot."""
+    return isinstance(value, str) and vocabulary.TENANT_ID.fullmatch(value) is not None
+
+
 def origin_matches(pattern: str, origin: str) -> bool:
     """Exact match, or "scheme://host:*" matching that scheme and host on any port (or none)."""
     origin = origin.strip().lower().rstrip("/")
@@ -134,7 +141,7 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
     if not isinstance(raw, dict):
         raise TenantError(f"{source}: a tenant must be a mapping")
     tenant_id = raw.get("id")
-    if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.match(tenant_id):
+    if not is_tenant_id(tenant_id):
         raise TenantError(f"{source}: 'id' must be lower-case letters, digits, '-' or '_', got {tenant_id!r}")
     where = f"tenant '{tenant_id}' ({source})"
 
@@ -239,3 +246,14 @@ def load_tenants(directory: Path) -> dict[str, Tenant]:
     if DEFAULT_TENANT_ID not in tenants:
         raise TenantError(f"no '{DEFAULT_TENANT_ID}' tenant in {directory}")
     return tenants
+
+
+def configured_tenants(directory: Optional[Path] = None) -> Dict[str, Tenant]:
+    """Every tenant from `directory`, else WIDGET_TENANTS_DIR: read and checked once per folder, then kept,
+    so every part of this server (the channels, the dashboard, the figures) sees the same tenants."""
+    return _cached(str(directory or settings().widget_tenants_dir))
+
+
+@lru_cache(maxsize=None)
+def _cached(directory: str) -> Dict[str, Tenant]:
+    return load_tenants(Path(directory))

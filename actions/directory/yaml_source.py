@@ -11,17 +11,18 @@ from typing import Any, Callable
 
 import yaml
 
-from actions import facts
+from actions import vocabulary
 
 Row = dict[str, Any]
 
 BANK_HOLIDAYS_FILE = "bank_holidays.yml"
 
 SERVICE_KINDS = ("takedown", "helpline", "reporting", "police", "legal", "emotional_support")
-NATIONS = tuple(n for n in facts.NATIONS if n != facts.NOT_SAID)
-AUDIENCES = ("everyone", "women", "men", "lgbt", "young_people", "supporters")
-SITUATIONS = ("any", *facts.SPECIFIC_SITUATIONS)
-PERPETRATORS = tuple(p for p in facts.PERPETRATORS if p != facts.NOT_SAID)
+# Who a service is for, where and when: the values people give (data/vocabulary.yml), and a few of its own.
+NATIONS = tuple(n for n in vocabulary.NATIONS if n != vocabulary.NOT_SAID)
+AUDIENCES = ("everyone", *vocabulary.AUDIENCES, "young_people", "supporters")
+SITUATIONS = ("any", *vocabulary.SPECIFIC_SITUATIONS)
+PERPETRATORS = tuple(p for p in vocabulary.PERPETRATORS if p != vocabulary.NOT_SAID)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLATFORM_CATEGORIES = ("social", "messaging", "video", "adult", "search", "dating")
 # Partner flags: YAML true / false / unconfirmed, stored as text.

@@ -16,14 +16,13 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.metrics.counting import EventCounter
 from bot.metrics.recorder import Recorder, shared_recorder
-from bot.settings import settings
-from bot.tenants import load_tenants
+from bot.tenants import configured_tenants
 
 logger = logging.getLogger(__name__)
 
 
 def tenant_ids() -> list:
-    return list(load_tenants(settings().widget_tenants_dir))
+    return list(configured_tenants())
 
 
 class MetricsEventBroker(EventBroker):

@@ -1,7 +1,7 @@
 """What may be counted: the metrics, and for each the only values allowed (everything else is dropped).
 
-Values come from allow-lists built from this repository's own data (canonical slot values, offence
-ids in data/law, service ids in data/services), never from anything a person typed.
+Values come from allow-lists built from this repository's own data (the canonical values in
+data/vocabulary.yml, offence ids in data/law, service ids in data/services), never from anything a person typed.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Dict, FrozenSet, Optional, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import ROOT
+from bot.vocabulary import SLOT_VALUES
+
 DATA = ROOT / "data"
-CANONICAL_SLOT_VALUES = DATA / "privacy" / "canonical_slot_values.yml"
 
 # The value of metrics that have no breakdown.
 ALL = "all"
@@ -41,16 +42,10 @@ METRICS: Dict[str, Tuple[str, str]] = {
     ),
 }
 
-# Metrics the widget reports itself (bot/channels/metrics.py); all others come from Rasa events.
+# Metrics the widget reports itself (bot/channels/counts.py); all others come from Rasa events.
 WIDGET_METRICS = ("link_clicked", "quick_exit")
 
 _ID = re.compile(r"^[a-z0-9_]{1,100}$")
-
-
-@lru_cache(maxsize=1)
-def _canonical() -> Dict[str, Tuple[str, ...]]:
-    raw = yaml.safe_load(CANONICAL_SLOT_VALUES.read_text(encoding="utf-8")) or {}
-    return {slot: tuple(str(v) for v in values) for slot, values in (raw.get("slots") or {}).items()}
 
 
 def _ids_in(directory: Path, list_key: str) -> FrozenSet[str]:
@@ -76,11 +71,10 @@ def service_ids() -> FrozenSet[str]:
 @lru_cache(maxsize=1)
 def allowed_values() -> Dict[str, FrozenSet[str]]:
     """metric -> every value it may be stored with."""
-    canonical = _canonical()
     return {
         "conversations_started": frozenset({ALL}),
-        "situation": frozenset(canonical["situation"]),
-        "nation": frozenset(canonical["nation"]),
+        "situation": frozenset(SLOT_VALUES["situation"]),
+        "nation": frozenset(SLOT_VALUES["nation"]),
         "under_18": frozenset({ALL}),
         "offence_explained": offence_ids(),
         "service_routed": service_ids(),

@@ -19,12 +19,11 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Set, Tuple
-from zoneinfo import ZoneInfo
 
 from bot.channels.signed_ids import tenant_of
 from bot.metrics.catalogue import ALL, clean_value
+from bot.settings import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_TENANT = "default"
 WIDGET_CHANNEL = "widget"
 # Rasa's name for the slot that holds the first message's metadata when a session starts.

@@ -8,15 +8,13 @@ never lose or double a count. SQLAlchemy 1.4 in 2.0 style (the Rasa environment 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.settings import settings
+from bot.settings import ROOT, settings
 
-ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "sqlite:///var/metrics.db"
 
 Key = Tuple[str, dt.date, str, str]  # tenant, day, metric, value

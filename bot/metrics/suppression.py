@@ -49,14 +49,11 @@ import logging
 import secrets
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
-from zoneinfo import ZoneInfo
 
 from bot.metrics.catalogue import METRICS
-from bot.settings import settings
+from bot.settings import LONDON, settings  # weeks are UK calendar weeks, as days are (counting.py)
 
 logger = logging.getLogger(__name__)
-
-LONDON = ZoneInfo("Europe/London")  # weeks are UK calendar weeks, as days are (counting.py)
 
 THRESHOLD = 5  # 1 to 4 are always hidden, whatever the offset
 ROUND_TO = 5

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from actions import facts
-from actions.law import STATUSES, Case, explain, load_offences
+from actions.law import STATUSES, explain, load_offences
+from actions.person import Facts
 
 ROOT = Path(__file__).resolve().parents[2]
 LAW_DIR = ROOT / "data" / "law"
@@ -396,7 +397,7 @@ def test_age_limited_offences(offence_id: str, image_age: str) -> None:
 )
 def test_the_offences_the_issue_requires_are_reachable(nation: str, situation: str, required: set[str]) -> None:
     """Each required offence is in the knowledge base and the engine can name it for its situation."""
-    found = explain(Case(situations=(situation,), nation=nation, age_group="18_plus", age_at_image="18_plus"), load_offences(LAW_DIR))
+    found = explain(Facts(situations=(situation,), nation=nation, age_group="18_plus", age_at_image="18_plus"), load_offences(LAW_DIR))
     assert required <= {item.offence.id for item in found.offences}
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from actions import content, facts
 from actions.explain import MAX_OFFENCES_SHOWN, explanation_messages
-from actions.law import JURISDICTION_OF_NATION, PERIODS, Case, Explanation, explain, load_offences
+from actions.law import JURISDICTION_OF_NATION, PERIODS, Explanation, explain, load_offences
+from actions.person import Facts
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFENCES = load_offences(ROOT / "data" / "law")
@@ -70,8 +71,8 @@ AGED_16_17 = {"age_group": "16_17"}
 ADULT_NOW_UNDER_18_IN_IMAGE = {"age_group": "18_plus", "age_at_image": "under_18"}
 
 
-def case(nation: str | None, situations: list[str], age: dict[str, str], when: str | None = None, demand: str | None = None) -> Case:
-    return Case(situations=tuple(situations), nation=nation, when=when, demand=demand, **age)
+def case(nation: str | None, situations: list[str], age: dict[str, str], when: str | None = None, demand: str | None = None) -> Facts:
+    return Facts(situations=tuple(situations), nation=nation, when=when, demand=demand, **age)
 
 
 def ids(explanation: Explanation) -> list[str]:
@@ -87,7 +88,7 @@ def conditions(explanation: Explanation, offence_id: str) -> tuple[str, ...]:
     return item.conditions
 
 
-def row(label: str, c: Case, top: list[str], absent: set[str]) -> Any:
+def row(label: str, c: Facts, top: list[str], absent: set[str]) -> Any:
     """`top`: the offences named first, in order ([] means none applies). `absent`: never named as law."""
     return pytest.param(c, top, absent, id=label)
 
@@ -154,7 +155,7 @@ TABLE = [
 
 
 @pytest.mark.parametrize(("facts_given", "top", "absent"), TABLE)
-def test_offences_that_may_apply(facts_given: Case, top: list[str], absent: set[str]) -> None:
+def test_offences_that_may_apply(facts_given: Facts, top: list[str], absent: set[str]) -> None:
     explanation = explain(facts_given, OFFENCES)
 
     assert explanation.cannot_say is None
@@ -420,7 +421,7 @@ def test_the_new_taking_offence_is_never_offered_for_things_done_before_the_act(
         pytest.param(case("northern_ireland", ["not_said"], ADULT), "no_situation", id="situation-not-said"),
     ],
 )
-def test_cannot_say_without_a_uk_nation_and_a_situation(facts_given: Case, reason: str) -> None:
+def test_cannot_say_without_a_uk_nation_and_a_situation(facts_given: Facts, reason: str) -> None:
     explanation = explain(facts_given, OFFENCES)
 
     assert explanation.cannot_say == reason

@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from actions.explain import MAX_OFFENCES_SHOWN
-from actions.law import Case, explain, load_offences
+from actions.law import explain, load_offences
+from actions.person import Facts
 
 ROOT = Path(__file__).resolve().parents[2]
 LAW_DIR = ROOT / "data" / "law"
@@ -62,12 +63,12 @@ def all_text(offence_id: str) -> str:
 
 
 def ids_for(situations: tuple[str, ...], when: str) -> list[str]:
-    found = explain(Case(situations=situations, nation="england", when=when, **ADULT), OFFENCES.values())
+    found = explain(Facts(situations=situations, nation="england", when=when, **ADULT), OFFENCES.values())
     return [item.offence.id for item in found.offences]
 
 
 def conditions_for(offence_id: str, situations: tuple[str, ...], when: str) -> tuple[str, ...]:
-    found = explain(Case(situations=situations, nation="england", when=when, **ADULT), OFFENCES.values())
+    found = explain(Facts(situations=situations, nation="england", when=when, **ADULT), OFFENCES.values())
     (item,) = [item for item in found.offences if item.offence.id == offence_id]
     return item.conditions
 

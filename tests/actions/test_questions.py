@@ -3,6 +3,7 @@ an "I'd rather not say" button last."""
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -23,6 +24,15 @@ def test_every_action_the_domain_names_is_served() -> None:
     executor.register_package("actions")
     assert set(domain_actions) <= set(executor.actions)
     assert {f"action_ask_{slot}" for slot in FORM_SLOTS} <= set(executor.actions)
+
+
+def test_every_action_can_be_handed_to_a_worker_process() -> None:
+    """The action server pickles its actions for its worker processes: a class made from a table must be
+    found again by its module and name."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    for name, action in executor.actions.items():
+        assert pickle.loads(pickle.dumps(action)).__self__.name() == name  # the bound run method
 
 
 async def _ask(slot: str, **tracker_args: Any) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from actions import facts
-from actions.routing import Facts, Step, facts_from_slots, plan as next_steps
+from actions.person import Facts
+from actions.routing import Step, plan as next_steps
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 
@@ -286,4 +287,4 @@ def test_supporter_of_an_under_18_always_gets_the_nspcc_helpline() -> None:
     ],
 )
 def test_facts_from_slots(slots: dict[str, Any], expected: Facts) -> None:
-    assert facts_from_slots(slots) == expected
+    assert Facts.from_slots(slots) == expected

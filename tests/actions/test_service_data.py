@@ -88,7 +88,7 @@ def test_every_step_names_a_confirmed_service_with_the_details_its_wording_needs
 
 
 # The values each slot can hold, and so the ones the summary must put into words ("not_said" is
-# always "you chose not to say"; platforms are named from facts.PLATFORM_NAMES).
+# always "you chose not to say"; platforms are named from data/platforms).
 SLOT_VALUES = {
     "situation": facts.SITUATIONS,
     "age_group": facts.AGE_GROUPS,
