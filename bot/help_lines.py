@@ -4,12 +4,13 @@ read from data/services/core.yml so their numbers and hours are never a second c
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict
 
 import yaml
 
-CORE_SERVICES = Path(__file__).resolve().parents[1] / "data" / "services" / "core.yml"
+from bot.settings import ROOT
+
+CORE_SERVICES = ROOT / "data" / "services" / "core.yml"
 # Who each line is for, said where the person's age is not known (labels match data/content/handoff.yml).
 WHO = {"childline": " (under 19)", "revenge_porn_helpline": " (adults)"}
 

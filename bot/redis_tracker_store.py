@@ -25,6 +25,7 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_patches
 from bot.settings import settings
 from bot.tracker_store import ErasingSQLTrackerStore, SlotAllowList, count_erasure, redact_event
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 class ErasingRedisTrackerStore(RedisTrackerStore):
     def __init__(self, *args: Any, record_exp: Optional[float] = None, **kwargs: Any) -> None:
+        # The start-up hook, as in ErasingSQLTrackerStore (bot/rasa_patches.py).
+        rasa_patches.install()
         # ${...} values arrive as strings; empty means "the retention setting".
         # Redis wants whole seconds.
         retention_seconds = settings().conversation_retention_hours * 3600

@@ -14,10 +14,8 @@ from typing import Optional, Sequence
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa 3.6's import-time noise
 
-from bot.settings import settings
+from bot.settings import ROOT, settings
 from bot.tracker_store import ErasingSQLTrackerStore
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def default_endpoints() -> Path:

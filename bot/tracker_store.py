@@ -5,7 +5,7 @@
   message keeps its intent, intent ranking, entity types and positions, timestamp, message id and input
   channel; its text and entity values become "<redacted>" and its metadata (the event's and any copy in
   its parse data) keeps only the widget's `tenant` (never the channel's per-turn `client_key`). A slot keeps a value only if it is one of the canonical values in
-  data/privacy/canonical_slot_values.yml (or a value of a categorical slot in the domain); a few raw
+  data/vocabulary.yml or data/privacy/canonical_slot_values.yml (or a value of a categorical slot in the domain); a few raw
   values are stored as their canonical form ("£500" as "money"); any other raw words an entity was read
   from ("i'm 19") are stored as empty. The dialogue runs on intents and
   canonical slots, so it works the same on the redacted history.
@@ -38,15 +38,11 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.slots import CategoricalSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import action_validation
-from bot.settings import settings
+from bot import rasa_patches, vocabulary
+from bot.settings import ROOT, settings
 
 logger = logging.getLogger(__name__)
 
-# Every endpoints file loads this module in the Rasa server: the place to make custom action calls cheap.
-action_validation.install()
-
-ROOT = Path(__file__).resolve().parents[1]
 CANONICAL_SLOT_VALUES = ROOT / "data" / "privacy" / "canonical_slot_values.yml"
 
 # The action that marks a confirmed deletion (bot/domain/responses.yml, data/rules/conversation.yml).
@@ -76,7 +72,10 @@ class SlotAllowList:
     @classmethod
     def load(cls, domain: Optional[Domain] = None, path: Path = CANONICAL_SLOT_VALUES) -> "SlotAllowList":
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        allowed = {slot: {str(value) for value in values} for slot, values in (data.get("slots") or {}).items()}
+        # The vocabulary's slots, then what the file adds: the other slots, and raw words the NLU gives.
+        allowed = {slot: set(values) for slot, values in vocabulary.SLOT_VALUES.items()}
+        for slot, values in (data.get("slots") or {}).items():
+            allowed.setdefault(slot, set()).update(str(value) for value in values)
         for slot in domain.slots if domain else []:
             if isinstance(slot, CategoricalSlot):
                 values = {str(value) for value in slot.values if str(value) != "__other__"}
@@ -167,6 +166,8 @@ def _sqlite_secure_delete(connection: Any, _record: Any) -> None:
 
 class ErasingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, purge_schedule: bool = True, **kwargs: Any) -> None:
+        # Rasa builds the tracker store once, before the first message: our start-up hook (bot/rasa_patches.py).
+        rasa_patches.install()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             # Deleted rows are overwritten with zeros, not left in the file's free pages.

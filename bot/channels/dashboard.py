@@ -32,7 +32,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.metrics import client_address, trusted_proxies
+from bot.channels.http import (
+    PRIVATE_HEADERS,
+    add_headers,
+    client_address,
+    drop_cors_headers,
+    is_https,
+    media_type,
+    trusted_proxies,
+)
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics import page
 from bot.metrics.auth import Session, Sessions, check_token, expected_hash, require_long_tokens, token_hash
@@ -63,9 +71,8 @@ HEADERS = {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
-    "X-Content-Type-Options": "nosniff",
+    **PRIVATE_HEADERS,
     "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
 
@@ -118,11 +125,6 @@ class DashboardInput(InputChannel):
     def _html(body: str, status: int = 200) -> HTTPResponse:
         return response.html(body, status=status)
 
-    @staticmethod
-    def _https(request: Request) -> bool:
-        forwarded = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-        return request.scheme == "https" or forwarded == "https"
-
     def revocations(self, request: Request) -> Revocations:
         """Where signed-out sessions are kept: the running Rasa server's Redis when its lock store is in
         Redis (the production profiles, several servers), else this process's memory (one server)."""
@@ -168,8 +170,8 @@ class DashboardInput(InputChannel):
         tenant = self.tenants.get(tenant_id)
         return tenant if check_token(tenant, token) else None
 
-    @classmethod
-    def _cross_site(cls, request: Request) -> bool:
+    @staticmethod
+    def _cross_site(request: Request) -> bool:
         """True for a form posted from another site (CSRF): its Origin is not this server's own, or the
         browser says it is cross-site. No Origin at all (old browsers, curl) is allowed: SameSite=Strict
         cookies already keep a signed-in session out of other sites' requests."""
@@ -184,7 +186,7 @@ class DashboardInput(InputChannel):
             # own word that it came from this origin lets it through (a sandboxed frame elsewhere sends null too).
             return fetch_site != "same-origin"
         host = (request.headers.get("host") or "").strip().lower()
-        scheme = "https" if cls._https(request) else (request.scheme or "http")
+        scheme = "https" if is_https(request) else (request.scheme or "http")
         return not host or origin.strip().lower().rstrip("/") != f"{scheme}://{host}"
 
     def _weeks(self, request: Request) -> int:
@@ -209,7 +211,7 @@ class DashboardInput(InputChannel):
         cookie["httponly"] = True
         cookie["samesite"] = "Strict"
         cookie["max-age"] = self.sessions.seconds
-        if self._https(request):
+        if is_https(request):
             cookie["secure"] = True
 
     # --- routes --------------------------------------------------------------------------------------
@@ -221,9 +223,8 @@ class DashboardInput(InputChannel):
         async def headers(request: Request, resp: HTTPResponse) -> None:
             if resp is None:
                 return
-            for header in [h for h in resp.headers if h.lower().startswith("access-control-")]:
-                del resp.headers[header]  # nobody else's page may read these
-            resp.headers.update(HEADERS)
+            drop_cors_headers(resp)  # nobody else's page may read these
+            add_headers(resp, HEADERS)
 
         @bp.route("/", methods=["GET"])
         async def home(request: Request) -> HTTPResponse:
@@ -247,8 +248,7 @@ class DashboardInput(InputChannel):
         async def sign_in(request: Request) -> HTTPResponse:
             if self._cross_site(request):
                 return response.text(ELSEWHERE + "\n", status=403)
-            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-            if content_type != "application/x-www-form-urlencoded" or len(request.body or b"") > 2048:
+            if media_type(request) != "application/x-www-form-urlencoded" or len(request.body or b"") > 2048:
                 return self._html(page.sign_in_page(TRY_AGAIN), status=400)
             form = parse_qs((request.body or b"").decode("utf-8", "replace"), max_num_fields=5)
             tenant_id = (form.get("tenant") or [""])[0].strip()

@@ -29,7 +29,7 @@ def _links(raw: Any, services: Any = None) -> list[dict[str, str]]:
         if isinstance(link, dict) and link.get("title") and link.get("url"):
             links.append({"title": str(link["title"]), "url": str(link["url"])})
             # Which directory service the link is for, so the widget can count a click anonymously
-            # (bot/channels/metrics.py); from custom.link_services (actions/summary.py send_steps).
+            # (bot/channels/counts.py); from custom.link_services (actions/summary.py send_steps).
             service = services.get(link["url"])
             if isinstance(service, str) and _SERVICE_ID.match(service):
                 links[-1]["service"] = service

@@ -17,7 +17,6 @@ Registered in bot/credentials.yml as `bot.channels.rest.HardenedRestInput:`.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
@@ -28,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.http import error, json_object, max_body_bytes, media_type
 from bot.channels.text import is_unicode_text
 from bot.channels.turns import TurnRunner
 from bot.settings import settings
@@ -44,10 +44,6 @@ WRONG_TYPE = "Send the message as JSON (Content-Type: application/json)."
 BAD_SENDER = "The sender must be 1 to 128 characters: letters, digits, dashes, underscores, colons or @."
 EMPTY = "Please type a message before sending."
 TOO_LONG = "That message is too long. Could you send it in shorter parts?"
-
-
-def _error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
 
 
 class HardenedRestInput(RestInput):
@@ -67,28 +63,23 @@ class HardenedRestInput(RestInput):
 
     def _read(self, request: Request) -> Union[HTTPResponse, tuple]:
         """(sender, text) from a valid request, or the 4xx response that explains what is wrong."""
-        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            return _error(415, WRONG_TYPE)
-        # UTF-8 is at most 4 bytes a character and JSON escapes at most 6; plus room for the wrapper.
-        if len(request.body or b"") > self.max_message_chars * 6 + 1024:
-            return _error(413, TOO_LONG)
-        try:
-            body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, UNREADABLE)
-        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
-            return _error(400, UNREADABLE)
+        if media_type(request) != "application/json":
+            return error(415, WRONG_TYPE)
+        if len(request.body or b"") > max_body_bytes(self.max_message_chars):
+            return error(413, TOO_LONG)
+        body = json_object(request.body)
+        if body is None or not isinstance(body.get("message"), str):
+            return error(400, UNREADABLE)
         sender = body.get("sender")
         if not isinstance(sender, str) or not _SENDER.match(sender):
-            return _error(400, BAD_SENDER)
+            return error(400, BAD_SENDER)
         text = body["message"]
         if not is_unicode_text(text):
-            return _error(400, UNREADABLE)
+            return error(400, UNREADABLE)
         if len(text) > self.max_message_chars:
-            return _error(413, TOO_LONG)
+            return error(413, TOO_LONG)
         if not text.strip():
-            return _error(400, EMPTY)
+            return error(400, EMPTY)
         return sender, text
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -1,4 +1,5 @@
-"""The chat's own frame, served from the Reclaim server's origin (web/widget/frame.html, .js, .css).
+"""The widget's browser files, served from the Reclaim server's origin: the loader (web/widget/loader.js)
+and the chat's own frame (web/widget/frame.html, .js, .css).
 
 The charity's page embeds only web/widget/loader.js, which draws a launcher and this frame. Because the
 frame comes from another origin than the page, the page's scripts and styles cannot reach the chat. Its
@@ -12,8 +13,11 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from sanic import response
+from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.http import error
+from bot.channels.widget_cors import allow_any_origin
 from bot.tenants import Tenant
 
 WEB_WIDGET = Path(__file__).resolve().parents[2] / "web" / "widget"
@@ -27,6 +31,19 @@ FRAME_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
 )
+
+
+def loader_script(request: Request) -> HTTPResponse:
+    """What the charity's one line loads: the launcher and the chat's frame."""
+    if not LOADER.is_file():
+        return error(404, "The widget script is not installed.")
+    # Public, cookie-free and the same for everyone: any page may load it, as a module too.
+    allow_any_origin(request)
+    return response.raw(
+        LOADER.read_bytes(),
+        content_type="application/javascript; charset=utf-8",
+        headers={"Cross-Origin-Resource-Policy": "cross-origin"},
+    )
 
 
 def frame_ancestors(tenant: Tenant) -> str:

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from bot.channels.address_groups import address_group, client_key
-from bot.channels.metrics import MetricsInput, client_address
+from bot.channels.counts import CountsInput
+from bot.channels.http import client_address
 
 SECRET = b"a-widget-secret-of-at-least-32-bytes!"
 
@@ -42,7 +43,7 @@ def test_the_client_address_of_an_ipv6_client_is_its_64_directly_and_behind_a_pr
 
 
 def test_a_per_address_limit_holds_across_a_whole_64_but_not_across_64s() -> None:
-    channel = MetricsInput(per_minute=3)
+    channel = CountsInput(per_minute=3)
     body = b'{"tenant": "example-charity", "kind": "quick_exit"}'
 
     def count(ip: str) -> object:

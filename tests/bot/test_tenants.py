@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from bot.tenants import DEFAULT_QUICK_EXIT_URL, TenantError, contrast_ratio, load_tenants, origin_matches, parse_tenant
+from bot import vocabulary
+from bot.tenants import (
+    DEFAULT_QUICK_EXIT_URL,
+    TenantError,
+    configured_tenants,
+    contrast_ratio,
+    is_tenant_id,
+    load_tenants,
+    origin_matches,
+    parse_tenant,
+)
+from tests.tenant_ids import ACCEPTED, REFUSED
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANTS = ROOT / "data" / "tenants"
@@ -170,3 +182,39 @@ def test_tenant_ids_differing_otherwise_load(tmp_path: Path) -> None:
     (tmp_path / "one.yml").write_text(yaml.safe_dump(with_changes(id="charity-one")))
     (tmp_path / "two.yml").write_text(yaml.safe_dump(with_changes(id="charity-two")))
     assert set(load_tenants(tmp_path)) == {"default", "charity-one", "charity-two"}
+
+
+# ---- the tenant-id rule, shared with the action server (tests/actions/test_tenants.py judges the same ids)
+
+
+def test_the_rule_is_the_vocabularys() -> None:
+    rule = yaml.safe_load((ROOT / "data" / "vocabulary.yml").read_text(encoding="utf-8"))["tenant_id"]
+    assert vocabulary.TENANT_ID.pattern == rule
+
+
+@pytest.mark.parametrize("tenant_id", ACCEPTED)
+def test_both_servers_accept(tenant_id: str) -> None:
+    assert is_tenant_id(tenant_id)
+    assert parse_tenant(with_changes(id=tenant_id)).id == tenant_id
+
+
+@pytest.mark.parametrize("tenant_id", REFUSED, ids=repr)
+def test_both_servers_refuse(tenant_id: Any) -> None:
+    assert not is_tenant_id(tenant_id)
+    with pytest.raises(TenantError, match="'id' must be"):
+        parse_tenant(with_changes(id=tenant_id))
+
+
+def test_the_nations_a_charity_serves_are_the_uk_nations_of_the_vocabulary() -> None:
+    assert vocabulary.UK_NATIONS == ("england", "wales", "scotland", "northern_ireland")
+    with pytest.raises(TenantError, match="nations"):
+        parse_tenant(with_changes(nations=["outside_uk"]))
+
+
+def test_the_configured_tenants_are_read_once_per_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "default.yml").write_text((TENANTS / "default.yml").read_text())
+    monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
+    first = configured_tenants()
+    (tmp_path / "charity.yml").write_text(yaml.safe_dump(VALID))
+    assert configured_tenants() is first and set(first) == {"default"}
+    assert configured_tenants(TENANTS) is not first and "example-charity" in configured_tenants(TENANTS)

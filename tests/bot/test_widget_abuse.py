@@ -15,7 +15,8 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 
 from bot.channels.erased_ids import MemoryErasedIds, RedisErasedIds
-from bot.channels.widget import NOT_FOUND, NOT_SENT, TOO_FAST, WidgetInput
+from bot.channels.widget import WidgetInput
+from bot.channels.widget_conversations import NOT_FOUND, NOT_SENT, TOO_FAST
 from bot.lock_store import AtomicRedisLockStore
 from bot.settings import Settings
 from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, redis_prefix  # noqa: F401 - fixture

@@ -14,8 +14,8 @@ from tests.browser.conftest import AXE, _missing, new_page, screenshot
 from tests.browser.test_real_server import open_chat as open_real_chat
 from tests.browser.test_real_server import site  # noqa: F401 (the demo charity page on the real servers)
 from tests.browser.test_widget import open_chat as open_mock_chat
+from tests.integration.bot_client import Bot
 from tests.integration.conftest import DASHBOARD_TOKENS
-from tests.integration.servers import Bot
 from tests.integration.test_figures import counts, last_week_day, published, seed, wait_for
 
 W = "reclaim-chat"

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, _missing, _require, axe_scan, new_page, screenshot
 from tests.browser.mock_server import PagesHandler
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 
 W = "reclaim-chat"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from scripts.servers import Fleet, free_port, load_directory
+from tests.integration.bot_client import Bot
 from tests.integration.callback_receiver import SECRET as CALLBACK_SECRET
 from tests.integration.callback_receiver import CallbackReceiver, tenants_with_receiver
-from tests.integration.servers import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "reclaim.tar.gz"

@@ -4,7 +4,7 @@ tests/actions/test_age_correct_help.py and tests/bot/test_age_correct_help.py.""
 
 from __future__ import annotations
 
-from tests.integration.servers import Bot, Conversation
+from tests.integration.bot_client import Bot, Conversation
 
 ADULT = '/inform{"age_band": "18_plus"}'
 AGED_15 = '/inform{"age_band": "13_15"}'

@@ -12,7 +12,7 @@ from typing import Callable
 import httpx
 import pytest
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 from tests.integration.test_widget_channel import Widget
 
 TECHNICAL_PROBLEM = "technical problem"

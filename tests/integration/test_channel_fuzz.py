@@ -11,7 +11,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 from tests.integration.test_widget_channel import Widget
 
 CANARY = f"ocelotcanary{uuid.uuid4().hex[:8]}"

@@ -8,7 +8,7 @@ import sqlite3
 
 import httpx
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 
 CONVERSATIONS = 50
 # Each step: what the person sends, and what only the answer to that message says.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 
 
 def stored_events(bot: Bot, sender: str) -> int:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from bot.metrics.suppression import cell_offset, display, published_weeks, rounding_key
+from tests.integration.bot_client import Bot
 from tests.integration.conftest import DASHBOARD_TOKENS, WIDGET_SECRET
-from tests.integration.servers import Bot
 
 EXAMPLE_ORIGIN = "https://www.example.org"  # example-charity's allowed site
 

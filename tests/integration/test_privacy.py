@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 
-from tests.integration.servers import Bot
+from tests.integration.bot_client import Bot
 
 PHONE, EMAIL, POSTCODE, NAME = "07700 900123", "sam.jones@example.com", "CF10 1AA", "Samira Okonkwo"
 # The last six digits on their own are checked in this conversation's rows only: the whole database

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.integration.bot_client import Bot
 from tests.integration.callback_receiver import SECRET, CallbackReceiver
-from tests.integration.servers import Bot
 
 PHONE = "07700 900456"
 NEEDLES = [PHONE, PHONE.replace(" ", "")]

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
+from tests.integration.bot_client import Bot, Conversation
 from tests.integration.callback_receiver import CallbackReceiver
-from tests.integration.servers import Bot, Conversation
 from tests.integration.test_talk_to_person import WidgetChat
 
 CRISIS_LINES = ("999", "116 123")

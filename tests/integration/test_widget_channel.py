@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bot.channels.signed_ids import ConversationSigner
+from tests.integration.bot_client import Bot
 from tests.integration.conftest import WIDGET_SECRET
-from tests.integration.servers import Bot
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_FOUND = {"error": "This conversation can't be found."}

@@ -39,7 +39,7 @@
     } catch (e) { /* not a URL */ }
     return null;
   }
-  /* An anonymous count for the charity (bot/channels/metrics.py): tenant and kind only, no conversation id. */
+  /* An anonymous count for the charity (bot/channels/counts.py): tenant and kind only, no conversation id. */
   function count(kind, service) {
     try {
       navigator.sendBeacon(COUNT_URL, JSON.stringify(service ? { tenant: TENANT, kind: kind, service: service } : { tenant: TENANT, kind: kind }));

@@ -1,13 +1,16 @@
-"""Checks the action server's answers as Rasa does, without re-checking the schema every time.
+"""Our one change to Rasa's own code, installed explicitly at start-up by `install()`.
 
+The action server's answers are checked as Rasa checks them, without re-checking the schema every time.
 Rasa 3.6 checks every custom action's answer with `jsonschema.validate(answer, schema)`. That call
 first checks the schema itself against JSON Schema's meta-schema, and with the pinned jsonschema
 (4.17) this takes about 25 ms on every action call, several times per message: most of our answer
 time (bench/README.md). The schema is a constant, so here it is checked once and the validator kept;
 each answer is still fully validated, with the same best-matching error and message Rasa gives.
 
-Installed when bot.tracker_store is imported, which every endpoints file loads in the Rasa server.
-Rasa is pinned (constraints.txt) and tests/bot/test_action_validation.py fails if the method changes.
+Importing this module changes nothing. `install()` is called by the constructors of our tracker stores
+(bot/tracker_store.py, bot/redis_tracker_store.py): every endpoints profile names one of them, and Rasa
+builds it when it loads the agent, before the server takes its first message (channels and HTTP API alike).
+Rasa is pinned (constraints.txt) and tests/bot/test_rasa_patches.py fails if the method changes.
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 
 def install() -> None:
-    RemoteAction._validate_action_result = _validate_action_result
+    """Makes Rasa's custom action calls use the cached validator. Safe to call any number of times."""
+    if RemoteAction._validate_action_result is not _validate_action_result:
+        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
+def installed() -> bool:
+    return RemoteAction._validate_action_result is _validate_action_result
 
 

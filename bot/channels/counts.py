@@ -6,7 +6,8 @@ Body (JSON, sent as text/plain by navigator.sendBeacon so no preflight is needed
 There is no conversation id and nothing else is read: the tenant must exist and the page's Origin
 must be one of its allowed sites, the kind is from a fixed list and the service id from the service
 directory (else "other"). Answers 204, or 400/403/404/413/429 with no body. Requests are rate-limited
-per address and never logged. Registered in bot/credentials.yml as bot.channels.metrics.MetricsInput.
+per address and never logged. Registered in bot/credentials.yml as bot.channels.counts.CountsInput
+(the channel keeps Rasa's name "metrics", so the URL the widget posts to is unchanged).
 
 Anyone can call this (an Origin header is easy to forge outside a browser), so anyone can add known counts
 to a cell. It returns nothing, and what the dashboard shows is built to make that useless for working out
@@ -17,22 +18,20 @@ of 5 by a secret per-cell offset, and a week is shown only once it is final, so 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import json
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.address_groups import address_group
+from bot.channels.http import PRIVATE_HEADERS, add_headers, client_address, json_object, set_cors, trusted_proxies
 from bot.channels.rate_limit import SlidingWindowLimiter
 from bot.metrics.catalogue import ALL, clean_value
 from bot.metrics.counting import Increment, day_of
 from bot.metrics.recorder import shared_recorder
-from bot.settings import Network, settings
+from bot.settings import settings
 from bot.tenants import Tenant, load_tenants
 
 MAX_BODY_BYTES = 200
@@ -40,46 +39,13 @@ COUNTS_PER_MINUTE = 60
 KINDS = {"quick_exit": "quick_exit", "link": "link_clicked"}
 
 
-def trusted_proxies() -> Tuple[Network, ...]:
-    """TRUSTED_PROXIES as networks (bot/settings.py refuses a wrong entry, naming it)."""
-    return settings().trusted_proxies
-
-
-def _trusted(address: str, networks: Tuple[Network, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return any(ip in network for network in networks)
-
-
-def client_address(request: Request) -> str:
-    """Who sent the request, for rate limits only (never stored or logged). Behind reverse proxies
-    (docs/deploy/nginx.conf, on this machine or another: TRUSTED_PROXIES) each request comes from a proxy,
-    so X-Forwarded-For is read from the right, past every trusted proxy, to the first address a trusted
-    proxy saw connect. Anything left of that could be forged by the client and is ignored; from an
-    untrusted peer the whole header is ignored. An IPv6 address is given as its /64 network, so every
-    per-address limit counts one home or phone once (bot/channels/address_groups.py)."""
-    networks = trusted_proxies()
-    peer = request.ip or ""
-    if not _trusted(peer, networks):
-        return address_group(peer)
-    forwarded = [part.strip() for part in (request.headers.get("x-forwarded-for") or "").split(",") if part.strip()]
-    for address in reversed(forwarded):
-        if not _trusted(address, networks):
-            return address_group(address[:64])
-    return address_group((forwarded[0] if forwarded else peer)[:64])  # every hop was a trusted proxy
-
-
-class MetricsInput(InputChannel):
+class CountsInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
-        return "metrics"
+        return "metrics"  # the URL: /webhooks/metrics/count
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MetricsInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CountsInput":
         credentials = credentials or {}
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
@@ -95,11 +61,8 @@ class MetricsInput(InputChannel):
         body = request.body or b""
         if len(body) > MAX_BODY_BYTES:
             return 413
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return 400
-        if not isinstance(data, dict) or set(data) - {"tenant", "kind", "service"}:
+        data = json_object(body)  # sent as text/plain by sendBeacon: the Content-Type is not checked
+        if data is None or set(data) - {"tenant", "kind", "service"}:
             return 400
         metric = KINDS.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
         if metric is None or not isinstance(data.get("tenant"), str):
@@ -125,14 +88,8 @@ class MetricsInput(InputChannel):
         async def headers(request: Request, resp: HTTPResponse) -> None:
             if resp is None:
                 return
-            for header in [h for h in resp.headers if h.lower().startswith("access-control-")]:
-                del resp.headers[header]
-            origin = getattr(request.ctx, "metrics_origin", None)
-            if origin:
-                resp.headers["Access-Control-Allow-Origin"] = origin
-            resp.headers["Vary"] = "Origin"
-            resp.headers["Cache-Control"] = "no-store"
-            resp.headers["X-Content-Type-Options"] = "nosniff"
+            set_cors(resp, getattr(request.ctx, "metrics_origin", None))
+            add_headers(resp, PRIVATE_HEADERS)
 
         @bp.route("/count", methods=["POST"])
         async def count(request: Request) -> HTTPResponse:

@@ -1,4 +1,4 @@
-"""The widget's counts endpoint (bot/channels/metrics.py), request by request: only a known tenant from
+"""The widget's counts endpoint (bot/channels/counts.py), request by request: only a known tenant from
 one of its own sites, a fixed kind, a known service or "other"; limited per sender address."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.channels.metrics import MetricsInput, client_address
+from bot.channels.counts import CountsInput
+from bot.channels.http import client_address
 from bot.metrics.counting import Increment
 
 ORIGIN = "https://www.example.org"
@@ -21,7 +22,7 @@ def request(body: object, origin: str | None = ORIGIN, ip: str = "203.0.113.9", 
 
 
 def test_only_allowed_counts_get_through() -> None:
-    channel = MetricsInput()
+    channel = CountsInput()
     ok = channel.increment(request({"tenant": "example-charity", "kind": "link", "service": "childline"}))
     assert isinstance(ok, Increment) and (ok.tenant, ok.metric, ok.value) == ("example-charity", "link_clicked", "childline")
     other = channel.increment(request({"tenant": "example-charity", "kind": "link", "service": "Jane Smith"}))
@@ -38,7 +39,7 @@ def test_only_allowed_counts_get_through() -> None:
 
 
 def test_each_address_is_limited_and_a_local_proxy_passes_on_the_real_one() -> None:
-    channel = MetricsInput(per_minute=3)
+    channel = CountsInput(per_minute=3)
     body = {"tenant": "example-charity", "kind": "quick_exit"}
     assert [channel.increment(request(body)) == 429 for _ in range(4)] == [False, False, False, True]
     assert channel.increment(request(body, ip="198.51.100.1")) != 429
@@ -60,7 +61,7 @@ def test_trusted_proxies_on_other_machines_pass_on_the_real_address(monkeypatch:
     assert client_address(request({}, ip="203.0.113.9", forwarded="198.51.100.4")) == "203.0.113.9"
     # 127.0.0.1 is trusted only by default: once set, only the listed proxies are.
     assert client_address(request({}, ip="127.0.0.1", forwarded="198.51.100.4")) == "127.0.0.1"
-    channel = MetricsInput(per_minute=1)
+    channel = CountsInput(per_minute=1)
     body = {"tenant": "example-charity", "kind": "quick_exit"}
     assert channel.increment(request(body, ip="10.0.0.7", forwarded="198.51.100.4")) != 429
     assert channel.increment(request(body, ip="10.0.0.8", forwarded="198.51.100.5")) != 429  # not the proxy's limit
@@ -77,4 +78,4 @@ def test_by_default_only_this_machine_is_a_trusted_proxy(monkeypatch: pytest.Mon
 def test_a_wrong_trusted_proxies_setting_stops_start_up(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("TRUSTED_PROXIES", value)
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
-        MetricsInput()
+        CountsInput()
