@@ -1,6 +1,6 @@
 # Reclaim: two commands do everything on a fresh machine.
 #   make run    set up, train if the data changed, start both servers, print where to talk to the bot
-#   make test   validate the data and run every test suite
+#   make test   lint and type-check, validate the data and run every test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -20,13 +20,15 @@ TRAINING_INPUTS := config.yml data/nlu/questions.yml $(shell find bot/domain bot
 # The questions' training examples are written from data/faq (the one source of each question).
 QUESTIONS_NLU := data/nlu/questions.yml
 
-.PHONY: help system-deps install run chat train validate test clean-results test-unit test-nlu test-stories test-e2e test-browser nlu-cv nlu-heldout questions-nlu record-stories law-review check-links load-directory audit dashboard-token clean bench
+.PHONY: help system-deps install lint format run chat train validate test clean-results test-unit test-nlu test-stories test-e2e test-browser nlu-cv nlu-heldout questions-nlu record-stories law-review check-links load-directory audit dashboard-token clean bench
 
 help:
 	@echo "make run     set up, train if needed, start the bot and print where to talk to it"
 	@echo "make test    validate the data and run all tests (what CI runs)"
 	@echo "make test-browser  the chat widget in headless Chromium (mock channel and the real servers)"
 	@echo "make train   retrain the model if its inputs changed"
+	@echo "make lint    ruff (lint and format check) and mypy on both Python environments (part of make test)"
+	@echo "make format  apply ruff's formatter and safe fixes"
 	@echo "make chat    talk to a running bot in this terminal"
 	@echo "make nlu-heldout  measure the model on the held-out messages (tests/nlu/heldout) and write results/nlu-heldout"
 	@echo "make questions-nlu  rewrite data/nlu/questions.yml from the questions in data/faq"
@@ -42,13 +44,36 @@ help:
 install: $(RASA_VENV)/.installed $(ACTIONS_VENV)/.installed
 
 # The Rasa server needs Python 3.10; its pins (packaging<21, SQLAlchemy<1.5) are held by constraints.txt.
-$(RASA_VENV)/.installed: requirements.txt constraints.txt scripts/find-python.sh
-	scripts/make-venv.sh "$$(scripts/find-python.sh 3.10)" $(RASA_VENV) requirements.txt constraints.txt
+$(RASA_VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/find-python.sh
+	scripts/make-venv.sh "$$(scripts/find-python.sh 3.10)" $(RASA_VENV) requirements-dev.txt constraints.txt
 	@touch $@
 
 $(ACTIONS_VENV)/.installed: actions/requirements.txt actions/requirements-dev.txt actions/constraints.txt scripts/find-python.sh
 	scripts/make-venv.sh "$$(scripts/find-python.sh 3.12 3.11)" $(ACTIONS_VENV) actions/requirements-dev.txt actions/constraints.txt
 	@touch $@
+
+# Lint, format and type-check: ruff (pyproject.toml) on each environment's code with that environment's ruff
+# (the same version in both), and mypy with each environment's Python. The tests are linted, not type-checked.
+RASA_CODE    := bot bench scripts tests/bot tests/understanding $(wildcard tests/*.py)
+ACTIONS_CODE := actions tests/actions tests/integration tests/browser
+RASA_TYPED   := bot bench scripts/build_question_nlu.py scripts/evaluate_nlu.py scripts/record_stories.py
+ACTIONS_TYPED := actions scripts/chat.py scripts/check_links.py scripts/law_review.py scripts/test_summary.py \
+  scripts/servers.py scripts/serve_demo.py
+
+lint: install
+	$(RASA_VENV)/bin/ruff check $(RASA_CODE)
+	$(ACTIONS_VENV)/bin/ruff check $(ACTIONS_CODE)
+	$(RASA_VENV)/bin/ruff format --check $(RASA_CODE)
+	$(ACTIONS_VENV)/bin/ruff format --check $(ACTIONS_CODE)
+	$(RASA_VENV)/bin/mypy $(RASA_TYPED)
+	$(ACTIONS_VENV)/bin/mypy $(ACTIONS_TYPED)
+
+# Rewrites the code in place: the formatter, then ruff's safe fixes (import order, pyupgrade...).
+format: install
+	$(RASA_VENV)/bin/ruff format $(RASA_CODE)
+	$(ACTIONS_VENV)/bin/ruff format $(ACTIONS_CODE)
+	$(RASA_VENV)/bin/ruff check --fix $(RASA_CODE)
+	$(ACTIONS_VENV)/bin/ruff check --fix $(ACTIONS_CODE)
 
 train: $(MODEL)
 
@@ -108,7 +133,7 @@ test-browser: system-deps install $(MODEL) $(NODE_MODULES)
 system-deps:
 	scripts/system-deps.sh
 
-test: system-deps clean-results validate test-unit test-nlu test-stories test-e2e test-browser
+test: system-deps lint clean-results validate test-unit test-nlu test-stories test-e2e test-browser
 	@$(ACTIONS_PY) scripts/test_summary.py results
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.

@@ -174,7 +174,9 @@ class ActionAnswerQuestion(Action):
         # Rasa may already have put this message's situations in the slot (action_extract_slots runs
         # validate_facts_form on every message, and drops what it says): compare with the value before.
         before = facts.situations(value_before_latest_message(tracker, "situation") or [])
-        named = facts.situations(tracker.get_slot("situation") or []) + understanding.situations_named(tracker.latest_message)
+        named = facts.situations(tracker.get_slot("situation") or []) + understanding.situations_named(
+            tracker.latest_message
+        )
         implied = implied_situation(question_id)
         heard = facts.merge_situations(before, named + ([implied] if implied else []))
         new = [situation for situation in heard if situation not in before]

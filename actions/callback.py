@@ -11,8 +11,8 @@ can tell it came from Reclaim and was not changed or replayed (docs/callback-web
 
 Network errors, timeouts and 5xx answers are retried with exponential backoff; a 4xx is not (sending the
 same request again would not help). Each attempt has a hard total time limit (httpx's own timeout is per
-stage, so a webhook trickling bytes could hold one attempt far longer), and so does the whole delivery. Nothing here logs the body or the contact: only the tenant, the
-status code and the attempt number.
+stage, so a webhook trickling bytes could hold one attempt far longer), and so does the whole delivery.
+Nothing here logs the body or the contact: only the tenant, the status code and the attempt number.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 import httpx
 
@@ -56,7 +56,7 @@ class CallbackRequest:
 
 def request_body(tenant_id: str, request: CallbackRequest, now: dt.datetime) -> bytes:
     """The JSON the charity receives. `requested_at` is to the minute: no finer trace of the chat."""
-    requested_at = now.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    requested_at = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
     body = {
         "tenant": tenant_id,
         "contact_method": request.contact_method,
@@ -85,7 +85,9 @@ def signed_headers(secret: bytes, body: bytes, unix_time: int, delivery_id: str)
     }
 
 
-def worst_case_seconds(attempts: int = ATTEMPTS, timeout: float = TIMEOUT_SECONDS, backoff: float = BACKOFF_SECONDS) -> float:
+def worst_case_seconds(
+    attempts: int = ATTEMPTS, timeout: float = TIMEOUT_SECONDS, backoff: float = BACKOFF_SECONDS
+) -> float:
     return attempts * timeout + sum(backoff * 2**n for n in range(attempts - 1))
 
 
@@ -103,24 +105,26 @@ async def deliver(
     """True once the tenant's webhook answered 2xx. Only this tenant's URL and this tenant's secret.
     Whether a request may be sent at all (once per conversation, hourly limits) is callback_limits.py's job."""
     secret = callback_secret(handoff.tenant)
-    if handoff.webhook_url is None or secret is None:
+    webhook_url = handoff.webhook_url
+    if webhook_url is None or secret is None:
         logger.warning("Callback for tenant %s not sent: no webhook or no secret configured.", handoff.tenant)
         return False
-    body = request_body(handoff.tenant, request, now or dt.datetime.now(dt.timezone.utc))
+    body = request_body(handoff.tenant, request, now or dt.datetime.now(dt.UTC))
     delivery_id = uuid.uuid4().hex
     try:
         # A hard cap on the whole delivery too, so the person always hears back before the channel's deadline.
         return await asyncio.wait_for(
-            _send(handoff, secret, body, delivery_id, transport, sleep, attempts, backoff, timeout),
+            _send(handoff, webhook_url, secret, body, delivery_id, transport, sleep, attempts, backoff, timeout),
             worst_case_seconds(attempts, timeout, backoff),
         )
-    except asyncio.TimeoutError:
+    except TimeoutError:
         logger.warning("Callback for tenant %s: gave up after the time limit.", handoff.tenant)
         return False
 
 
 async def _send(
     handoff: Handoff,
+    webhook_url: str,
     secret: bytes,
     body: bytes,
     delivery_id: str,
@@ -136,14 +140,18 @@ async def _send(
             headers = signed_headers(secret, body, int(time.time()), delivery_id)
             try:
                 # httpx's timeout is per stage (a byte every second never trips it): this bounds the attempt.
-                answer = await asyncio.wait_for(client.post(handoff.webhook_url, content=body, headers=headers), timeout)
-            except (httpx.HTTPError, asyncio.TimeoutError) as error:
-                logger.warning("Callback for tenant %s: attempt %d failed (%s).", handoff.tenant, attempt, type(error).__name__)
+                answer = await asyncio.wait_for(client.post(webhook_url, content=body, headers=headers), timeout)
+            except (TimeoutError, httpx.HTTPError) as error:
+                logger.warning(
+                    "Callback for tenant %s: attempt %d failed (%s).", handoff.tenant, attempt, type(error).__name__
+                )
             else:
                 if answer.is_success:
                     logger.info("Callback for tenant %s delivered (attempt %d).", handoff.tenant, attempt)
                     return True
-                logger.warning("Callback for tenant %s: attempt %d got HTTP %d.", handoff.tenant, attempt, answer.status_code)
+                logger.warning(
+                    "Callback for tenant %s: attempt %d got HTTP %d.", handoff.tenant, attempt, answer.status_code
+                )
                 if answer.status_code < 500:
                     return False  # the charity refused it: the same request again would not help
             if attempt < attempts:

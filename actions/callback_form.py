@@ -51,15 +51,28 @@ LIST_ANSWERS = ("callback_times",)
 SLOTS = tuple(ANSWERS)
 # Handled by rules (data/rules/callback.yml): the form must extract nothing, so it is rejected.
 INTERRUPTIONS = {
-    "stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again", "show_menu",
-    "goodbye", "bot_challenge", "request_callback", "feeling_upset",
+    "stop",
+    "crisis",
+    "not_safe_now",
+    "talk_to_someone",
+    "delete_conversation",
+    "start_again",
+    "show_menu",
+    "goodbye",
+    "bot_challenge",
+    "request_callback",
+    "feeling_upset",
 }
 # When the number or email is there, only these win over it (a number can be misread as small talk).
 CONTACT_INTERRUPTIONS = {"stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again"}
 # "Skip" at any step, or "no" when asked for the number or email, ends the request: never any pressure.
 DECLINE_INTENTS = {"skip"}
 
-_METHOD_WORDS = (("email", r"e-?mail"), ("text_message", r"\btext|\bsms\b|message me"), ("phone_call", r"\bcall|\bphone|\bring\b"))
+_METHOD_WORDS = (
+    ("email", r"e-?mail"),
+    ("text_message", r"\btext|\bsms\b|message me"),
+    ("phone_call", r"\bcall|\bphone|\bring\b"),
+)
 _TIME_WORDS = (
     ("any_time", r"any ?time|whenever|doesn'?t matter"),
     ("weekday_morning", r"morning"),
@@ -95,7 +108,9 @@ def _intent(tracker: Tracker) -> str | None:
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
-    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == entity]
+    return [
+        str(e.get("value")) for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == entity
+    ]
 
 
 def _text(tracker: Tracker) -> str:
@@ -142,7 +157,9 @@ class ValidateCallbackForm(FormValidationAction):
         dispatcher.utter_message(text=wording()["pick_an_option"])
         return {slot: None}
 
-    async def extract_callback_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_consent(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self._answering(tracker, "callback_consent"):
             return {}
         intent = _intent(tracker)
@@ -152,7 +169,9 @@ class ValidateCallbackForm(FormValidationAction):
             return {"callback_consent": "no"}
         return self._again(dispatcher, "callback_consent")
 
-    async def extract_callback_method(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self._answering(tracker, "callback_method"):
             return {}
         if _intent(tracker) in DECLINE_INTENTS:
@@ -162,7 +181,9 @@ class ValidateCallbackForm(FormValidationAction):
         chosen += [method for method, pattern in _METHOD_WORDS if re.search(pattern, text)]
         return {"callback_method": chosen[0]} if chosen else self._again(dispatcher, "callback_method")
 
-    async def extract_callback_times(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_times(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self._answering(tracker, "callback_times"):
             return {}
         if _intent(tracker) in DECLINE_INTENTS:
@@ -175,7 +196,9 @@ class ValidateCallbackForm(FormValidationAction):
             chosen = ["any_time"]
         return {"callback_times": chosen} if chosen else self._again(dispatcher, "callback_times")
 
-    async def extract_callback_message_ok(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_message_ok(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self._answering(tracker, "callback_message_ok"):
             return {}
         intent = _intent(tracker)
@@ -186,7 +209,9 @@ class ValidateCallbackForm(FormValidationAction):
             return {"callback_message_ok": "yes" if intent == "affirm" else "no"}
         return self._again(dispatcher, "callback_message_ok")
 
-    async def extract_callback_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Reads the number or email, sends the request at once and keeps only whether it was sent."""
         if not self._answering(tracker, "callback_contact", CONTACT_INTERRUPTIONS):
             return {}
@@ -277,7 +302,9 @@ class ActionAskCallbackMessageOk(_AskCallback):
 
     def question(self, tracker: Tracker, words: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         method = tracker.get_slot("callback_method")
-        return words["ask_message_ok"].get(method, words["ask_message_ok"]["phone_call"]), list(words["message_ok_buttons"])
+        return words["ask_message_ok"].get(method, words["ask_message_ok"]["phone_call"]), list(
+            words["message_ok_buttons"]
+        )
 
 
 class ActionAskCallbackContact(_AskCallback):
@@ -333,7 +360,9 @@ class ActionCallbackCancelled(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         words = wording()
-        dispatcher.utter_message(text=words["cancelled"], buttons=[words["buttons"]["carry_on"], words["buttons"]["delete"]])
+        dispatcher.utter_message(
+            text=words["cancelled"], buttons=[words["buttons"]["carry_on"], words["buttons"]["delete"]]
+        )
         return reset_events(tracker)
 
 

@@ -24,7 +24,8 @@ import logging
 import re
 import time
 from collections import deque
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from actions.settings import settings
 
@@ -70,8 +71,9 @@ class SentConversations:
     """Hashes of the conversations this process sent a request for, each forgotten after the retention
     period (the conversation and its id are gone by then). Bounded: the oldest go first."""
 
-    def __init__(self, keep_seconds: float, clock: Callable[[], float] = time.monotonic,
-                 max_entries: int = MAX_REMEMBERED) -> None:
+    def __init__(
+        self, keep_seconds: float, clock: Callable[[], float] = time.monotonic, max_entries: int = MAX_REMEMBERED
+    ) -> None:
         self.keep_seconds = keep_seconds
         self.clock = clock
         self.max_entries = max_entries
@@ -95,13 +97,15 @@ class SentConversations:
 def sent_in_history(events: Iterable[Any]) -> bool:
     """True if the conversation's history (as Rasa sends it) holds a request that was sent."""
     return any(
-        isinstance(event, dict) and event.get("event") == "slot" and event.get("name") == "callback_contact"
+        isinstance(event, dict)
+        and event.get("event") == "slot"
+        and event.get("name") == "callback_contact"
         and event.get("value") == SENT
         for event in events or ()
     )
 
 
-def client_key_of(metadata: Any) -> Optional[str]:
+def client_key_of(metadata: Any) -> str | None:
     value = metadata.get("client_key") if isinstance(metadata, dict) else None
     return value if isinstance(value, str) and CLIENT_KEY.fullmatch(value) else None
 
@@ -109,9 +113,9 @@ def client_key_of(metadata: Any) -> Optional[str]:
 class CallbackLimits:
     def __init__(
         self,
-        per_charity: Optional[HourlyLimit] = None,
-        per_client: Optional[HourlyLimit] = None,
-        sent: Optional[SentConversations] = None,
+        per_charity: HourlyLimit | None = None,
+        per_client: HourlyLimit | None = None,
+        sent: SentConversations | None = None,
     ) -> None:
         config = settings()
         self.per_charity = per_charity or HourlyLimit(config.callback_limit_per_hour)
@@ -121,20 +125,23 @@ class CallbackLimits:
     def already_sent(self, sender_id: str, events: Iterable[Any]) -> bool:
         return sender_id in self.sent or sent_in_history(events)
 
-    def refusal(self, tenant: str, client_key: Optional[str]) -> Optional[str]:
+    def refusal(self, tenant: str, client_key: str | None) -> str | None:
         """Counts one request; None if it may be sent, else why not. The per-client check comes first,
         so a client over its own limit never uses up the charity's allowance."""
         if client_key is not None and not self.per_client.allow(client_key):
             logger.warning(
                 "Callback for tenant %s not sent: one client's limit (CALLBACK_LIMIT_PER_ADDRESS_PER_HOUR=%d) "
-                "is reached on this action server.", tenant, self.per_client.limit,
+                "is reached on this action server.",
+                tenant,
+                self.per_client.limit,
             )
             return CLIENT_LIMIT
         if not self.per_charity.allow(tenant):
             logger.warning(
                 "Callback for tenant %s not sent: the charity's hourly limit (CALLBACK_LIMIT_PER_HOUR=%d) is "
                 "reached on this action server. Real requests may be refused until it frees up.",
-                tenant, self.per_charity.limit,
+                tenant,
+                self.per_charity.limit,
             )
             return CHARITY_LIMIT
         return None
@@ -143,7 +150,7 @@ class CallbackLimits:
         self.sent.add(sender_id)
 
 
-_limits: Optional[CallbackLimits] = None
+_limits: CallbackLimits | None = None
 
 
 def limits() -> CallbackLimits:

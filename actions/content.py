@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
@@ -28,25 +28,25 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def questions() -> dict[str, Any]:
     with open(settings().reclaim_data_dir / "content" / "questions.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def summary() -> dict[str, Any]:
     with open(settings().reclaim_data_dir / "content" / "summary.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def law_wording() -> dict[str, Any]:
     with open(settings().reclaim_data_dir / "content" / "law.yml", encoding="utf-8") as file:
         return yaml.load(file, Loader=_Loader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def faq() -> dict[str, dict[str, Any]]:
     """Every question survivors ask, by id (data/faq/*.yml): answers, variants, services, sources."""
     entries: list[dict[str, Any]] = []
@@ -56,7 +56,7 @@ def faq() -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in entries}
 
 
-@lru_cache(maxsize=None)
+@cache
 def services() -> dict[str, dict[str, Any]]:
     """Every service by id (data/services/*.yml)."""
     entries: list[dict[str, Any]] = []
@@ -66,7 +66,7 @@ def services() -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in entries}
 
 
-@lru_cache(maxsize=None)
+@cache
 def platforms() -> dict[str, dict[str, Any]]:
     """Every platform by id (data/platforms/*.yml)."""
     entries: list[dict[str, Any]] = []
@@ -76,7 +76,7 @@ def platforms() -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in entries}
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank_holidays() -> frozenset[Any]:
     """England and Wales bank holidays (data/services/bank_holidays.yml), for services closed on them."""
     path = settings().reclaim_data_dir / "services" / "bank_holidays.yml"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,7 +18,7 @@ from actions.settings import settings
 MAX_OFFENCES_SHOWN = 3
 
 
-@lru_cache(maxsize=None)
+@cache
 def offences() -> tuple[Offence, ...]:
     return load_offences(settings().reclaim_data_dir / "law")
 
@@ -80,7 +80,11 @@ def explanation_messages(explanation: Explanation, role: str | None) -> list[dic
                 ],
             }
         )
-    notes = [wording["too_early"].format(title=o.title, date=long_date(o.in_force_from)) for o in explanation.too_early if o.in_force_from]
+    notes = [
+        wording["too_early"].format(title=o.title, date=long_date(o.in_force_from))
+        for o in explanation.too_early
+        if o.in_force_from
+    ]
     notes += [wording["proposed"].format(title=o.title, covers=o.covers) for o in explanation.proposed]
     if not explanation.offences:
         notes.append(wording["no_offence_found"])
@@ -126,7 +130,7 @@ class ActionExplainOffences(Action):
 
 
 class ActionExplainOffenceDetail(Action):
-    """"Tell me more": the button names the offence; typed without one, the first explained is used."""
+    """ "Tell me more": the button names the offence; typed without one, the first explained is used."""
 
     def name(self) -> str:
         return "action_explain_offence_detail"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +20,9 @@ from actions.history import value_before_latest_message
 from actions.settings import LONDON, settings
 
 # "I live in Tonypandy", "near Leeds", "it's CF10 1AA": the words around a place that are not the place.
-_PLACE_PREFIX = re.compile(r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I)
+_PLACE_PREFIX = re.compile(
+    r"^(?:(?:i\s*(?:'m|am)?\s*)?(?:live|living|based|from|in|near|at|it'?s|its|my postcode is)\s+)+", re.I
+)
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
 # "... and I live in Tonypandy": a place named while answering another question.
 _PLACE_IN_SENTENCE = re.compile(
@@ -81,6 +84,7 @@ def place_in(text: str) -> str | None:
 class ValidateFactsForm(FormValidationAction):
     # Replaced in tests to pin "now", and to look places up without the network.
     today: Callable[[], dt.date] = staticmethod(london_today)
+
     @staticmethod
     async def lookup_nation(place: str) -> str | None:
         return await postcodes.nation_for_place(place, base_url=settings().postcode_lookup_url)
@@ -211,7 +215,7 @@ class ValidateFactsForm(FormValidationAction):
         if not merged:
             return {"situation": None}
         question_id = answers.question_asked(tracker)
-        answered_threat = bool(question_id) and answers.implied_situation(question_id) == "threat_to_share"
+        answered_threat = bool(question_id and answers.implied_situation(question_id) == "threat_to_share")
         acknowledge.acknowledge(
             dispatcher, tracker, [item for item in merged if item not in previous], first_steps=not answered_threat
         )
@@ -235,7 +239,11 @@ class ValidateFactsForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         # All the ages in the message ("he's 40 and I'm 15"), so the one about the right person is used.
-        said = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") in ("age", "number")]
+        said = [
+            e.get("value")
+            for e in (tracker.latest_message or {}).get("entities") or []
+            if e.get("entity") in ("age", "number")
+        ]
         value = facts.age_for_role(said or [value], supporter=tracker.get_slot("role") == "supporter")
         result = self._checked("age_group", facts.age_group, value, dispatcher, tracker)
         group = result["age_group"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
@@ -37,7 +37,7 @@ SUPPORTER_OF_ADULT_LINES = ("revenge_porn_helpline", "samaritans")
 SUPPORTER_LINES = ("revenge_porn_helpline", "nspcc_helpline", "childline", "samaritans")
 
 
-@lru_cache(maxsize=None)
+@cache
 def wording() -> dict[str, Any]:
     with open(settings().reclaim_data_dir / "content" / "handoff.yml", encoding="utf-8") as file:
         return yaml.safe_load(file)
@@ -63,8 +63,12 @@ class Decision:
 def helplines_for(young_person: bool | None, role: str | None) -> tuple[str, ...]:
     """`young_person`: True under 18, False 18 or over, None when the age is not known."""
     if role == SUPPORTER:
-        return {True: SUPPORTER_OF_YOUNG_PERSON_LINES, False: SUPPORTER_OF_ADULT_LINES}.get(young_person, SUPPORTER_LINES)
-    return {True: YOUNG_LINES, False: ADULT_LINES}.get(young_person, AGE_UNKNOWN_LINES)
+        if young_person is None:
+            return SUPPORTER_LINES
+        return SUPPORTER_OF_YOUNG_PERSON_LINES if young_person else SUPPORTER_OF_ADULT_LINES
+    if young_person is None:
+        return AGE_UNKNOWN_LINES
+    return YOUNG_LINES if young_person else ADULT_LINES
 
 
 def young_person_of(tracker: Tracker) -> bool | None:
@@ -121,8 +125,11 @@ def helpline_lines(service_ids: tuple[str, ...], now: dt.datetime) -> tuple[list
     lines, links = [], []
     for _, service, said in entries:
         lines.append(
-            "- " + words["helpline"].format(
-                name=service["name"], who=words["who"].get(service["id"], ""), phone=service.get("phone") or "",
+            "- "
+            + words["helpline"].format(
+                name=service["name"],
+                who=words["who"].get(service["id"], ""),
+                phone=service.get("phone") or "",
                 open_now=f" {said}." if said else "",
             )
         )
@@ -145,9 +152,11 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
         # Childline (young people) comes before the charity's own route.
         text += helplines
         links += helpline_links
-        text.append(words["open_now"][handoff.route].format(
-            name=handoff.name, phone=handoff.phone or "", web_chat_url=handoff.web_chat_url or ""
-        ))
+        text.append(
+            words["open_now"][handoff.route].format(
+                name=handoff.name, phone=handoff.phone or "", web_chat_url=handoff.web_chat_url or ""
+            )
+        )
         if handoff.route == "phone" and handoff.phone:
             links.append({"title": f"Call {handoff.name}: {handoff.phone}", "url": _tel_link(handoff.phone)})
         if handoff.route == "webchat" and handoff.web_chat_url:
@@ -157,7 +166,11 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
             if decision.opening.known:
                 opens = decision.opening.next_opens
                 when = describe(decision.opening, now).removeprefix("Closed now: opens ") if opens else ""
-                text.append(words["closed_now"].format(name=handoff.name, next=words["closed_next"].format(when=when) if when else ""))
+                text.append(
+                    words["closed_now"].format(
+                        name=handoff.name, next=words["closed_next"].format(when=when) if when else ""
+                    )
+                )
             else:
                 # Hours not set in a way the bot can check: never "open now", but the person may try.
                 contact = handoff.phone if handoff.route == "phone" else handoff.web_chat_url
@@ -172,7 +185,8 @@ def render(decision: Decision, now: dt.datetime, role: str | None) -> dict[str, 
     if not decision.danger_first:
         text.append(words["danger"])
     buttons = ([words["buttons"]["callback"]] if decision.offer_callback else []) + [
-        words["buttons"]["carry_on"], words["buttons"]["delete"]
+        words["buttons"]["carry_on"],
+        words["buttons"]["delete"],
     ]
     return {"text": "\n".join(text), "buttons": buttons, "json_message": {"links": links} if links else None}
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cache
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 from actions import tenants
@@ -46,7 +46,7 @@ class Handoff:
 
 
 def secret_variable(tenant_id: str) -> str:
-    """"example-charity" -> "CALLBACK_SECRET_EXAMPLE_CHARITY"."""
+    """ "example-charity" -> "CALLBACK_SECRET_EXAMPLE_CHARITY"."""
     return "CALLBACK_SECRET_" + tenant_suffix(tenant_id)
 
 
@@ -87,6 +87,10 @@ def check_webhook_url(url: Any, where: str) -> str:
     raise HandoffError(f"{where}: 'callback.webhook_url' must use https:// (http:// only for localhost), got {url!r}")
 
 
+@overload
+def _text(raw: dict[str, Any], key: str, where: str, required: Literal[True]) -> str: ...
+@overload
+def _text(raw: dict[str, Any], key: str, where: str, required: bool = False) -> str | None: ...
 def _text(raw: dict[str, Any], key: str, where: str, required: bool = False) -> str | None:
     value = raw.get(key)
     if value is None and not required:
@@ -100,15 +104,21 @@ def _opening_hours(value: Any, where: str) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) - {"always", "weekly", "bank_holidays"}:
-        raise HandoffError(f"{where}: 'opening_hours' must be {{always: true}} or {{weekly: ..., bank_holidays: closed}}")
+        raise HandoffError(
+            f"{where}: 'opening_hours' must be {{always: true}} or {{weekly: ..., bank_holidays: closed}}"
+        )
     if value.get("always") is True:
         return value
     weekly = value.get("weekly")
     if not isinstance(weekly, dict) or set(weekly) - set(DAYS):
         raise HandoffError(f"{where}: 'opening_hours.weekly' must map {', '.join(DAYS)} to spans like \"09:00-17:00\"")
     for day, spans in weekly.items():
-        if not isinstance(spans, list) or not all(isinstance(s, str) and _SPAN.match(s) and s[:5] < s[6:] for s in spans):
-            raise HandoffError(f"{where}: opening hours for '{day}' must be a list like [\"09:00-17:00\"] (opening before closing)")
+        if not isinstance(spans, list) or not all(
+            isinstance(s, str) and _SPAN.match(s) and s[:5] < s[6:] for s in spans
+        ):
+            raise HandoffError(
+                f"{where}: opening hours for '{day}' must be a list like [\"09:00-17:00\"] (opening before closing)"
+            )
     if value.get("bank_holidays") not in (None, "closed"):
         raise HandoffError(f"{where}: 'opening_hours.bank_holidays' can only be 'closed'")
     return value
@@ -153,7 +163,7 @@ def parse_handoff(tenant_id: str, raw: Any, source: str = "<tenant>") -> Handoff
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(directory: str) -> dict[str, Handoff | None]:
     """`directory` is the cache key: handoffs are kept per tenants folder, as the files are."""
     handoffs: dict[str, Handoff | None] = {}

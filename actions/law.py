@@ -9,9 +9,11 @@ relevant first, and says so plainly when no offence clearly applies.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -43,7 +45,10 @@ IMAGE_SITUATIONS = frozenset({"shared_without_consent", "threat_to_share"})
 # Said when the person told us about fake images and a law does not (clearly) cover fakes.
 FAKE_CONDITIONS = {
     "excluded": "If it is a real photo or video of you, not one made sexual by editing or AI",
-    "unclear": "If it is a real photo or video of you, or an edited one (it is unclear whether images made entirely by AI count)",
+    "unclear": (
+        "If it is a real photo or video of you, or an edited one "
+        "(it is unclear whether images made entirely by AI count)"
+    ),
 }
 
 
@@ -80,7 +85,7 @@ class Offence:
     only_if_fake: str | None = None
 
     @classmethod
-    def from_yaml(cls, entry: dict[str, Any]) -> "Offence":
+    def from_yaml(cls, entry: dict[str, Any]) -> Offence:
         applies = entry["applies_to"]
         return cls(
             id=entry["id"],
@@ -225,13 +230,13 @@ def _assess(offence: Offence, case: Facts, situations: set[str]) -> Applicable |
     return Applicable(offence, tuple(conditions), relevance)
 
 
-def _start(offence: Offence, matched: set[str]) -> dt.date | None:
+def _start(offence: Offence, matched: AbstractSet[str]) -> dt.date | None:
     if matched == {"threat_to_share"} and offence.threats_from:
         return offence.threats_from
     return offence.in_force_from
 
 
-def _date_conditions(offence: Offence, case: Facts, matched: set[str]) -> list[str] | None:
+def _date_conditions(offence: Offence, case: Facts, matched: AbstractSet[str]) -> list[str] | None:
     """The date conditions under which the offence covers the conduct; None if it cannot."""
     start = _start(offence, matched) or dt.date.min
     end = offence.in_force_until or dt.date.max

@@ -4,10 +4,12 @@ answer is right across weekends, evenings, bank holidays and the change between 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from actions.settings import LONDON
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOK_AHEAD_DAYS = 14
 
@@ -20,7 +22,9 @@ class OpeningStatus:
     next_opens: dt.datetime | None = None  # London time
 
 
-def status(opening_hours: dict[str, Any] | None, now: dt.datetime, bank_holidays: Iterable[dt.date] = ()) -> OpeningStatus:
+def status(
+    opening_hours: dict[str, Any] | None, now: dt.datetime, bank_holidays: Iterable[dt.date] = ()
+) -> OpeningStatus:
     """`now` must be timezone-aware; it is converted to London time."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware: a naive time would be read in the server's zone")
@@ -37,7 +41,9 @@ def status(opening_hours: dict[str, Any] | None, now: dt.datetime, bank_holidays
     return OpeningStatus(known=True, open_now=False, next_opens=_next_opening(weekly, local, holidays))
 
 
-def _intervals(weekly: dict[str, list[str]], day: dt.date, holidays: set[dt.date]) -> list[tuple[dt.datetime, dt.datetime]]:
+def _intervals(
+    weekly: dict[str, list[str]], day: dt.date, holidays: set[dt.date]
+) -> list[tuple[dt.datetime, dt.datetime]]:
     if day in holidays:
         return []
     found = []
@@ -58,7 +64,7 @@ def _next_opening(weekly: dict[str, list[str]], local: dt.datetime, holidays: se
 
 
 def describe(opening: OpeningStatus, now: dt.datetime) -> str:
-    """"Open now", "Closed now: opens tomorrow at 10am", or "" when the hours are not confirmed."""
+    """ "Open now", "Closed now: opens tomorrow at 10am", or "" when the hours are not confirmed."""
     if not opening.known:
         return ""
     if opening.always_open:

@@ -25,8 +25,20 @@ if TYPE_CHECKING:
 
 # Every slot the builder reads (bot/domain/slots.yml).
 SLOTS = (
-    "situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "platforms", "goal",
-    "demand", "audiences", "role", "danger", "platform_refused", "young_person",
+    "situation",
+    "age_group",
+    "age_at_image",
+    "nation",
+    "when",
+    "perpetrator",
+    "platforms",
+    "goal",
+    "demand",
+    "audiences",
+    "role",
+    "danger",
+    "platform_refused",
+    "young_person",
 )
 
 

@@ -100,9 +100,15 @@ def plan(case: Facts) -> list[Step]:
 def _platform_steps(case: Facts, situations: set[str]) -> list[Step]:
     only_fake = situations == {"fake_images"}
     named = [p for p in case.platforms if p in PLATFORMS]
-    steps = [Step("platform_report_fake" if only_fake else "platform_report", platform=p) for p in named if p not in SEARCH_ENGINES]
+    steps = [
+        Step("platform_report_fake" if only_fake else "platform_report", platform=p)
+        for p in named
+        if p not in SEARCH_ENGINES
+    ]
     not_online = tuple(case.platforms) == (NOT_ONLINE,)
-    if not not_online and (any(p in SEARCH_ENGINES for p in named) or situations & {"fake_images", "shared_without_consent"}):
+    if not not_online and (
+        any(p in SEARCH_ENGINES for p in named) or situations & {"fake_images", "shared_without_consent"}
+    ):
         steps.append(Step("search_removal", "google_remove_fake" if only_fake else "google_remove_intimate"))
     return steps
 
@@ -140,8 +146,14 @@ def _police_steps(case: Facts, situations: set[str], under_18_now: bool) -> list
 _GOAL_STEPS = {
     "report_police": {"police", "ceop", "police_outside_uk"},
     "remove": {"under_18_remove", "under_18_hash", "adult_hash", "platform_report", "platform_report_fake"},
-    "talk_to_someone": {"young_helpline", "adult_helpline", "unknown_age_helpline", "emotional_support",
-                        "domestic_abuse_helpline", "specialist_helpline"},
+    "talk_to_someone": {
+        "young_helpline",
+        "adult_helpline",
+        "unknown_age_helpline",
+        "emotional_support",
+        "domestic_abuse_helpline",
+        "specialist_helpline",
+    },
     "keep_evidence": {"adult_evidence", "under_18_evidence"},
 }
 

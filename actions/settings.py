@@ -90,7 +90,8 @@ class Settings:
     )
     database_url: str | None = setting(None, "The service directory database (SQLAlchemy URL); None: var/directory.db.")
     postcode_lookup_url: str = setting(
-        "https://api.postcodes.io", "Where a postcode or town is looked up for its nation; empty: no lookup.",
+        "https://api.postcodes.io",
+        "Where a postcode or town is looked up for its nation; empty: no lookup.",
         empty_is_off=True,
     )
     conversation_retention_hours: float = setting(

@@ -63,7 +63,9 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
     fields: dict[str, str] = {}
     if step.service is not None:
         service = content.live_service(step.service)
-        opening = describe(status(service.get("opening_hours"), now or london_now(), content.bank_holidays()), now or london_now())
+        opening = describe(
+            status(service.get("opening_hours"), now or london_now(), content.bank_holidays()), now or london_now()
+        )
         fields.update(
             name=service["name"],
             phone=service.get("phone") or "",
@@ -76,7 +78,9 @@ def describe_step(step: Step, wording: dict[str, Any], now: dt.datetime | None =
         fake = step.template == "platform_report_fake"
         fields.update(
             platform=platform.get("name") or platform_name(step.platform),
-            how=(platform.get("report_fake") if fake else None) or platform.get("report_intimate") or wording["generic_platform_route"],
+            how=(platform.get("report_fake") if fake else None)
+            or platform.get("report_intimate")
+            or wording["generic_platform_route"],
         )
     return template.format(**fields)
 
@@ -97,7 +101,9 @@ def step_links(step: Step) -> list[dict[str, str]]:
         links += service_links(content.live_service(step.service))
     if step.platform is not None:
         platform = content.live_platform(step.platform) or {}
-        url = (platform.get("report_fake_url") if step.template == "platform_report_fake" else None) or platform.get("report_url")
+        url = (platform.get("report_fake_url") if step.template == "platform_report_fake" else None) or platform.get(
+            "report_url"
+        )
         if url:
             links.append({"title": f"Report on {platform_name(step.platform)}", "url": url})
     return links
@@ -141,7 +147,9 @@ def tenant_services(tracker: Tracker) -> list[str]:
         template.format(
             name=service["name"],
             description=service.get("description") or "",
-            contact=", ".join(part for part in (service.get("phone"), service.get("web"), service.get("hours")) if part),
+            contact=", ".join(
+                part for part in (service.get("phone"), service.get("web"), service.get("hours")) if part
+            ),
         )
         for service in tenant.data.get("own_services") or []
     ]

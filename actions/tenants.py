@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import yaml
 
@@ -22,6 +22,7 @@ from actions.vocabulary import TENANT_ID
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
+
 
 @dataclass(frozen=True)
 class TenantFile:
@@ -33,7 +34,7 @@ class TenantError(ValueError):
     """A tenant file is wrong; the message names the file or the tenant, and what is wrong."""
 
 
-def is_tenant_id(value: Any) -> bool:
+def is_tenant_id(value: Any) -> TypeGuard[str]:
     """Whether `value` is a tenant id, matched whole: never a path, never anything but text."""
     return isinstance(value, str) and TENANT_ID.fullmatch(value) is not None
 
@@ -43,7 +44,7 @@ def setting_names(tenant_id: str) -> list[str]:
     return [f"{prefix}_{tenant_suffix(tenant_id)}" for prefix in Settings.PER_TENANT]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(directory: str) -> dict[str, TenantFile]:
     found: dict[str, TenantFile] = {}
     by_suffix: dict[str, str] = {}

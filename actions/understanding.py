@@ -28,7 +28,7 @@ def situations_named(message: dict[str, Any] | None) -> list[str]:
 
 
 def complied_named(message: dict[str, Any] | None) -> list[str]:
-    """"paid" and/or "sent_more" when the message says so ("I already paid him £200")."""
+    """ "paid" and/or "sent_more" when the message says so ("I already paid him £200")."""
     return list(dict.fromkeys(COMPLIED_CUES[name] for name in _entity_names(message) if name in COMPLIED_CUES))
 
 

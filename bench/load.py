@@ -14,8 +14,9 @@ import random
 import statistics
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 import aiohttp
 
@@ -32,7 +33,7 @@ class Step:
 class Flow:
     name: str
     channel: str  # "rest" or "widget"
-    steps: Tuple[Step, ...]
+    steps: tuple[Step, ...]
 
 
 # Our bot: the facts form and the summary run in the action server (custom actions).
@@ -67,10 +68,10 @@ class Sample:
 class LevelResult:
     concurrency: int
     seconds: float
-    samples: List[Sample] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
     conversations: int = 0
 
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         good = sorted(sample.seconds for sample in self.samples if sample.ok)
         errors = sum(1 for sample in self.samples if not sample.ok)
         return {
@@ -88,7 +89,7 @@ class LevelResult:
         }
 
 
-def _percentile(sorted_seconds: Sequence[float], percent: float) -> Optional[float]:
+def _percentile(sorted_seconds: Sequence[float], percent: float) -> float | None:
     if not sorted_seconds:
         return None
     rank = max(0, min(len(sorted_seconds) - 1, round(percent / 100 * len(sorted_seconds) + 0.5) - 1))
@@ -109,8 +110,16 @@ class Driver:
         self.flows = itertools.cycle(flows)
         self.deadline = float("inf")  # no new message after this; a conversation under way is left there
 
-    async def _post(self, session: aiohttp.ClientSession, path: str, body: Dict[str, Any], expect: str,
-                    status: int, result: LevelResult, record: bool) -> Optional[Any]:
+    async def _post(
+        self,
+        session: aiohttp.ClientSession,
+        path: str,
+        body: dict[str, Any],
+        expect: str,
+        status: int,
+        result: LevelResult,
+        record: bool,
+    ) -> Any | None:
         if record and self.think_seconds:
             await asyncio.sleep(self.think_seconds * random.uniform(0.5, 1.5))
         url = next(self.servers) + path
@@ -127,8 +136,9 @@ class Driver:
             result.samples.append(Sample(elapsed, ok, wrong))
         return payload if ok else None
 
-    async def conversation(self, session: aiohttp.ClientSession, flow: Flow, result: LevelResult,
-                           record: bool = True) -> None:
+    async def conversation(
+        self, session: aiohttp.ClientSession, flow: Flow, result: LevelResult, record: bool = True
+    ) -> None:
         if flow.channel == "widget":
             started = await self._post(
                 session, "/webhooks/widget/conversations", {"tenant": "default"}, "safe to talk", 201, result, record
@@ -173,6 +183,7 @@ class Driver:
         return result
 
 
-def drive(base_urls: Sequence[str], flows: Sequence[Flow], concurrency: int, seconds: float,
-          think_seconds: float = 0.0) -> LevelResult:
+def drive(
+    base_urls: Sequence[str], flows: Sequence[Flow], concurrency: int, seconds: float, think_seconds: float = 0.0
+) -> LevelResult:
     return asyncio.run(Driver(base_urls, flows, think_seconds).run(concurrency, seconds))

@@ -3,8 +3,8 @@ read from data/services/core.yml so their numbers and hours are never a second c
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict
+from functools import cache
+from typing import Any
 
 import yaml
 
@@ -15,13 +15,13 @@ CORE_SERVICES = ROOT / "data" / "services" / "core.yml"
 WHO = {"childline": " (under 19)", "revenge_porn_helpline": " (adults)"}
 
 
-@lru_cache(maxsize=None)
-def core_services() -> Dict[str, Dict[str, Any]]:
+@cache
+def core_services() -> dict[str, dict[str, Any]]:
     services = yaml.safe_load(CORE_SERVICES.read_text(encoding="utf-8"))["services"]
     return {service["id"]: service for service in services}
 
 
-def hours_phrase(service: Dict[str, Any]) -> str:
+def hours_phrase(service: dict[str, Any]) -> str:
     """ "Free, any time, day or night" for a 24/7 line; otherwise the hours exactly as recorded."""
     if (service.get("opening_hours") or {}).get("always"):
         return "Free, any time, day or night"
@@ -36,10 +36,10 @@ def help_line(service_id: str, labelled: bool = False) -> str:
     return f"- {service['name']}{who}: {contact}. {hours_phrase(service)}."
 
 
-def fallback_lines() -> Dict[str, str]:
+def fallback_lines() -> dict[str, str]:
     """Placeholders for bot/channels/fallback_responses.yml: {childline}, {samaritans}, ... and the
     labelled forms {childline_labelled}, ... for when the person's age is not known."""
-    lines: Dict[str, str] = {}
+    lines: dict[str, str] = {}
     for service_id, service in core_services().items():
         if not (service.get("phone") or service.get("sms")):
             continue  # online services have no line to call

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Callable, Optional, Text, Tuple
+from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
@@ -30,13 +31,13 @@ DEFAULT_WAIT_SECONDS = 0.05
 KEY_GRACE_SECONDS = 60
 
 # What a change returns: the lock to save (None deletes the key) and a value for the caller.
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+Change = Callable[[TicketLock | None], tuple[TicketLock | None, Any]]
 
 
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(
         self,
-        endpoint_config: Optional[EndpointConfig] = None,
+        endpoint_config: EndpointConfig | None = None,
         wait_seconds: float = DEFAULT_WAIT_SECONDS,
         **kwargs: Any,
     ) -> None:
@@ -50,7 +51,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
     # ---- one atomic read-change-write --------------------------------------------------------
 
-    def _atomically(self, conversation_id: Text, change: Change) -> Any:
+    def _atomically(self, conversation_id: str, change: Change) -> Any:
         key = self.key_prefix + conversation_id
 
         def transaction(pipe: Any) -> Any:
@@ -71,28 +72,28 @@ class AtomicRedisLockStore(RedisLockStore):
 
     # ---- the LockStore operations that change a lock -----------------------------------------
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def take(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def take(lock: TicketLock | None) -> tuple[TicketLock, int]:
             lock = lock or TicketLock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
 
         return self._atomically(conversation_id, take)
 
-    def update_lock(self, conversation_id: Text) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock is not None:
                 lock.remove_expired_tickets()
             return lock, None
 
         self._atomically(conversation_id, drop_expired)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Gives the ticket back; the key goes when no ticket is left (in the same transaction)."""
 
-        def give_back(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def give_back(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
@@ -102,9 +103,9 @@ class AtomicRedisLockStore(RedisLockStore):
     @asynccontextmanager
     async def lock(
         self,
-        conversation_id: Text,
+        conversation_id: str,
         lock_lifetime: float = LOCK_LIFETIME,
-        wait_time_in_seconds: Optional[float] = None,
+        wait_time_in_seconds: float | None = None,
     ) -> AsyncGenerator[TicketLock, None]:
         wait = self.wait_seconds if wait_time_in_seconds is None else wait_time_in_seconds
         async with super().lock(conversation_id, lock_lifetime, wait) as ticket_lock:

@@ -16,7 +16,7 @@ Rasa is pinned (constraints.txt) and tests/bot/test_rasa_patches.py fails if the
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
@@ -33,7 +33,7 @@ def _validator() -> Any:
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     error = exceptions.best_match(_validator().iter_errors(result))
     if error is None:
         return True
@@ -50,10 +50,8 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 def install() -> None:
     """Makes Rasa's custom action calls use the cached validator. Safe to call any number of times."""
     if RemoteAction._validate_action_result is not _validate_action_result:
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+        RemoteAction._validate_action_result = _validate_action_result
 
 
 def installed() -> bool:
     return RemoteAction._validate_action_result is _validate_action_result
-
-

@@ -19,7 +19,7 @@ Configured in bot/endpoints.production-redis.yml (docs/deploy/scale-out.md).
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional, Text, Tuple
+from typing import Any
 
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 class ErasingRedisTrackerStore(RedisTrackerStore):
-    def __init__(self, *args: Any, record_exp: Optional[float] = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record_exp: float | str | None = None, **kwargs: Any) -> None:
         # The start-up hook, as in ErasingSQLTrackerStore (bot/rasa_patches.py).
         rasa_patches.install()
         # ${...} values arrive as strings; empty means "the retention setting".
@@ -41,7 +41,7 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
         retention_seconds = settings().conversation_retention_hours * 3600
         expiry = int(float(record_exp) if record_exp not in (None, "") else retention_seconds)
         super().__init__(*args, record_exp=expiry, **kwargs)
-        self._allow_list: Optional[Tuple[Any, SlotAllowList]] = None
+        self._allow_list: tuple[Any, SlotAllowList] | None = None
 
     @property
     def slot_allow_list(self) -> SlotAllowList:
@@ -55,14 +55,14 @@ class ErasingRedisTrackerStore(RedisTrackerStore):
         events = [redact_event(event, allow) for event in tracker.events]
         return DialogueStateTracker.from_events(tracker.sender_id, events, slots=self.domain.slots)
 
-    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         if ErasingSQLTrackerStore._erase_requested(tracker):
             await self.erase(tracker.sender_id)
             return
         # Redacted before Rasa merges it with what is stored (also redacted), so the two compare equal.
         await super().save(self._redacted(tracker), timeout)
 
-    async def erase(self, sender_id: Text) -> int:
+    async def erase(self, sender_id: str) -> int:
         """Deletes the conversation. Returns how many keys went (0 or 1)."""
         deleted = int(self.red.delete(self.key_prefix + sender_id))
         logger.info("Erased a conversation at the person's request.")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import logging
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # Rasa 3.6's import-time noise
 
-from bot.settings import ROOT, settings
-from bot.tracker_store import ErasingSQLTrackerStore
+from bot.settings import ROOT, settings  # noqa: E402 - after the warnings filter
+from bot.tracker_store import ErasingSQLTrackerStore  # noqa: E402 - imports Rasa
 
 
 def default_endpoints() -> Path:
@@ -23,7 +23,7 @@ def default_endpoints() -> Path:
     return ROOT / settings().rasa_endpoints
 
 
-def open_store(endpoints: Optional[Path] = None) -> ErasingSQLTrackerStore:
+def open_store(endpoints: Path | None = None) -> ErasingSQLTrackerStore:
     from rasa.core.utils import AvailableEndpoints
 
     endpoints = endpoints or default_endpoints()
@@ -35,7 +35,7 @@ def open_store(endpoints: Optional[Path] = None) -> ErasingSQLTrackerStore:
     return ErasingSQLTrackerStore(domain=None, purge_schedule=False, host=config.url, **config.kwargs)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--endpoints", type=Path, default=None, help="default: RASA_ENDPOINTS")
     args = parser.parse_args(argv)

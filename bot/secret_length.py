@@ -11,5 +11,6 @@ def require_long_secret(setting: str, value: str) -> None:
     """Raises ValueError naming `setting` when `value` is shorter than MIN_SECRET_BYTES (UTF-8)."""
     if len(value.encode("utf-8")) < MIN_SECRET_BYTES:
         raise ValueError(
-            f"{setting} is shorter than {MIN_SECRET_BYTES} bytes: set it to a long random value, e.g. from {HOW_TO_MAKE}"
+            f"{setting} is shorter than {MIN_SECRET_BYTES} bytes: "
+            f"set it to a long random value, e.g. from {HOW_TO_MAKE}"
         )

@@ -14,10 +14,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 # Not settings, but every module needs them, so each is defined once, here: the repository the code runs
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = ZoneInfo("Europe/London")
 
-Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Parse = Callable[[str, str], Any]  # (setting name, stripped non-empty text) -> value, or SettingError
 
 
@@ -67,7 +68,7 @@ def path(name: str, raw: str) -> Path:
     return Path(raw)
 
 
-def networks(name: str, raw: str) -> Tuple[Network, ...]:
+def networks(name: str, raw: str) -> tuple[Network, ...]:
     """A comma-separated list of IP addresses or networks. A wrong entry is named: a typo in
     TRUSTED_PROXIES must stop start-up, not quietly put every client behind one rate limit."""
     found = []
@@ -101,7 +102,7 @@ class Settings:
     """What the Rasa server's code reads from its environment. Defaults are those in .env.example."""
 
     # Per-tenant settings, <PREFIX>_<TENANT ID in capitals, '-' as '_'>; read with per_tenant().
-    PER_TENANT: ClassVar[Tuple[str, ...]] = ("DASHBOARD_TOKEN",)
+    PER_TENANT: ClassVar[tuple[str, ...]] = ("DASHBOARD_TOKEN",)
 
     conversation_retention_hours: float = setting(
         24.0, "Hours a conversation is kept after its last message; also a widget id's lifetime.", number(0)
@@ -113,7 +114,7 @@ class Settings:
         10.0, "Seconds a chat channel waits for the bot before replying with helplines.", number(0)
     )
     rest_max_message_chars: int = setting(2000, "Longest message the REST channel accepts, in characters.", integer(1))
-    widget_secret: Optional[str] = setting(
+    widget_secret: str | None = setting(
         None, "Signs widget conversation ids (at least 32 bytes); None: random each start.", secret=True
     )
     widget_max_message_chars: int = setting(2000, "Longest message the widget accepts, in characters.", integer(1))
@@ -123,17 +124,17 @@ class Settings:
         120, "Widget messages per client address per minute, over all its conversations.", integer(1)
     )
     widget_tenants_dir: Path = setting(ROOT / "data" / "tenants", "Where the tenant files are.", path)
-    trusted_proxies: Tuple[Network, ...] = setting(
+    trusted_proxies: tuple[Network, ...] = setting(
         (ipaddress.ip_network("127.0.0.1"), ipaddress.ip_network("::1")),
         "Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).",
         networks,
     )
     rasa_endpoints: Path = setting(Path("bot/endpoints.yml"), "The endpoints file, from the repository root.", path)
-    metrics_db_url: Optional[str] = setting(None, "Where the figures are kept (SQLAlchemy URL); None: var/metrics.db.")
+    metrics_db_url: str | None = setting(None, "Where the figures are kept (SQLAlchemy URL); None: var/metrics.db.")
     metrics_flush_seconds: float = setting(
         10.0, "Seconds counts wait in memory before a write (at most 600: bot/metrics/recorder.py).", number(0)
     )
-    dashboard_secret: Optional[str] = setting(
+    dashboard_secret: str | None = setting(
         None, "Signs dashboard sign-in cookies (at least 32 bytes); None: random each start.", secret=True
     )
     dashboard_session_minutes: float = setting(60.0, "Minutes a dashboard sign-in lasts.", number(0))
@@ -141,9 +142,9 @@ class Settings:
     tenant_values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Reads and checks every setting; raises SettingError naming the first wrong one."""
-        values: Dict[str, Any] = {}
+        values: dict[str, Any] = {}
         for item in fields(cls):
             if "parse" in item.metadata:
                 name = item.name.upper()
@@ -154,7 +155,7 @@ class Settings:
         values["tenant_values"] = {name: value.strip() for name, value in environ.items() if name.startswith(prefixes)}
         return cls(**values)
 
-    def per_tenant(self, prefix: str, tenant_id: str) -> Optional[str]:
+    def per_tenant(self, prefix: str, tenant_id: str) -> str | None:
         """A tenant's own setting, e.g. per_tenant("DASHBOARD_TOKEN", "example-charity") reads
         DASHBOARD_TOKEN_EXAMPLE_CHARITY. None when unset or empty."""
         if prefix not in self.PER_TENANT:

@@ -1,18 +1,19 @@
 """Tenants: the charities that embed the web widget, loaded from data/tenants/*.yml (WIDGET_TENANTS_DIR).
 
 The Rasa server's one reader of the tenant files (the action server's is actions/tenants.py, with the same
-tenant-id rule from data/vocabulary.yml). Pure code (no Rasa, no Sanic) so it is easy to test. Loading validates every file and fails loudly,
-naming the tenant, because a charity's colours or allowed sites being wrong should stop the server
-starting rather than show survivors an unreadable widget. Fields are described in data/tenants/README.md.
+tenant-id rule from data/vocabulary.yml). Pure code (no Rasa, no Sanic) so it is easy to test. Loading
+validates every file and fails loudly, naming the tenant, because a charity's colours or allowed sites
+being wrong should stop the server starting rather than show survivors an unreadable widget. Fields are
+described in data/tenants/README.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Literal, TypeGuard, overload
 
 import yaml
 
@@ -82,7 +83,7 @@ class Tenant:
         }
 
 
-def is_tenant_id(value: Any) -> bool:
+def is_tenant_id(value: Any) -> TypeGuard[str]:
     """Whether `value` is a tenant id, matched whole (data/vocabulary.yml: tenant_id). Tenant ids go into
     conversation ids ("<tenant>.<issued>.<random>.<signature>"), so never a dot."""
     return isinstance(value, str) and vocabulary.TENANT_ID.fullmatch(value) is not None
@@ -121,6 +122,10 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@overload
+def _text(raw: dict[str, Any], key: str, where: str, required: Literal[True] = True) -> str: ...
+@overload
+def _text(raw: dict[str, Any], key: str, where: str, required: bool) -> str | None: ...
 def _text(raw: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
     value = raw.get(key)
     if value is None and not required:
@@ -192,8 +197,10 @@ def parse_tenant(raw: Any, source: str = "<tenant>") -> Tenant:
 
     dashboard = raw.get("dashboard") or {}
     token_hash = dashboard.get("token_sha256") if isinstance(dashboard, dict) else None
-    if not isinstance(dashboard, dict) or set(dashboard) - {"token_sha256"} or (
-        token_hash is not None and not (isinstance(token_hash, str) and SHA256_HEX.match(token_hash))
+    if (
+        not isinstance(dashboard, dict)
+        or set(dashboard) - {"token_sha256"}
+        or (token_hash is not None and not (isinstance(token_hash, str) and SHA256_HEX.match(token_hash)))
     ):
         raise TenantError(
             f"{where}: 'dashboard' may only have 'token_sha256', 64 lower-case hex characters "
@@ -248,12 +255,12 @@ def load_tenants(directory: Path) -> dict[str, Tenant]:
     return tenants
 
 
-def configured_tenants(directory: Optional[Path] = None) -> Dict[str, Tenant]:
+def configured_tenants(directory: Path | None = None) -> dict[str, Tenant]:
     """Every tenant from `directory`, else WIDGET_TENANTS_DIR: read and checked once per folder, then kept,
     so every part of this server (the channels, the dashboard, the figures) sees the same tenants."""
     return _cached(str(directory or settings().widget_tenants_dir))
 
 
-@lru_cache(maxsize=None)
-def _cached(directory: str) -> Dict[str, Tenant]:
+@cache
+def _cached(directory: str) -> dict[str, Tenant]:
     return load_tenants(Path(directory))

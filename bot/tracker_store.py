@@ -4,11 +4,12 @@
   Rasa 3.6's SQLTrackerStore: Rasa is pinned and tests/bot/test_redaction.py covers it). A person's
   message keeps its intent, intent ranking, entity types and positions, timestamp, message id and input
   channel; its text and entity values become "<redacted>" and its metadata (the event's and any copy in
-  its parse data) keeps only the widget's `tenant` (never the channel's per-turn `client_key`). A slot keeps a value only if it is one of the canonical values in
-  data/vocabulary.yml or data/privacy/canonical_slot_values.yml (or a value of a categorical slot in the domain); a few raw
-  values are stored as their canonical form ("£500" as "money"); any other raw words an entity was read
-  from ("i'm 19") are stored as empty. The dialogue runs on intents and
-  canonical slots, so it works the same on the redacted history.
+  its parse data) keeps only the widget's `tenant` (never the channel's per-turn `client_key`). A slot
+  keeps a value only if it is one of the canonical values in data/vocabulary.yml or
+  data/privacy/canonical_slot_values.yml (or a value of a categorical slot in the domain); a few raw values
+  are stored as their canonical form ("£500" as "money"); any other raw words an entity was read from
+  ("i'm 19") are stored as empty. The dialogue runs on intents and canonical slots, so it works the same
+  on the redacted history.
 - **Erasure.** When the person confirms "delete this conversation", the dialogue runs
   `utter_conversation_deleted` and restarts. Rasa alone would keep every earlier event; this store
   deletes every row of that conversation and stores nothing from the turn that asked for it.
@@ -27,8 +28,9 @@ import copy
 import logging
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Text, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 import yaml
@@ -54,15 +56,16 @@ KEPT_METADATA = ("tenant",)
 SESSION_METADATA_SLOT = "session_started_metadata"
 _IDENTIFIER = re.compile(r"^[a-z0-9_]{1,100}$")
 
+
 class SlotAllowList:
     """Which slot values may be stored: canonical values only, default deny."""
 
     def __init__(
         self,
-        allowed: Dict[Text, Set[Text]],
-        identifier_slots: Iterable[Text] = (),
-        rewrite: Optional[Dict[Text, List[Tuple["re.Pattern[str]", Text]]]] = None,
-        keep_matching: Optional[Dict[Text, "re.Pattern[str]"]] = None,
+        allowed: dict[str, set[str]],
+        identifier_slots: Iterable[str] = (),
+        rewrite: dict[str, list[tuple[re.Pattern[str], str]]] | None = None,
+        keep_matching: dict[str, re.Pattern[str]] | None = None,
     ) -> None:
         self.allowed = allowed
         self.identifier_slots = set(identifier_slots)
@@ -70,7 +73,7 @@ class SlotAllowList:
         self.keep_matching = keep_matching or {}
 
     @classmethod
-    def load(cls, domain: Optional[Domain] = None, path: Path = CANONICAL_SLOT_VALUES) -> "SlotAllowList":
+    def load(cls, domain: Domain | None = None, path: Path = CANONICAL_SLOT_VALUES) -> SlotAllowList:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         # The vocabulary's slots, then what the file adds: the other slots, and raw words the NLU gives.
         allowed = {slot: set(values) for slot, values in vocabulary.SLOT_VALUES.items()}
@@ -87,7 +90,7 @@ class SlotAllowList:
         keep_matching = {slot: re.compile(pattern) for slot, pattern in (data.get("keep_matching") or {}).items()}
         return cls(allowed, data.get("identifier_slots") or [], rewrite, keep_matching)
 
-    def stored_value(self, slot: Text, value: Any) -> Any:
+    def stored_value(self, slot: str, value: Any) -> Any:
         """The value as it may be stored: itself, its canonical form, or None. In a list, each item."""
         if value is None or isinstance(value, (bool, int, float)):
             return value
@@ -107,11 +110,11 @@ class SlotAllowList:
                 return canonical
         return None
 
-    def keeps(self, slot: Text, value: Any) -> bool:
+    def keeps(self, slot: str, value: Any) -> bool:
         return self.stored_value(slot, value) == value
 
 
-def _tenant_only(metadata: Any) -> Dict[Text, Any]:
+def _tenant_only(metadata: Any) -> dict[str, Any]:
     if not isinstance(metadata, dict):
         return {}
     return {key: metadata[key] for key in KEPT_METADATA if isinstance(metadata.get(key), str)}
@@ -143,7 +146,7 @@ def redact_event(event: Event, allow: SlotAllowList) -> Event:
     return event
 
 
-def count_erasure(event_broker: Any, sender_id: Text) -> None:
+def count_erasure(event_broker: Any, sender_id: str) -> None:
     """One "conversation deleted" in the anonymous figures (bot/metrics/counting.py).
 
     Rasa streams nothing for an erased turn, so every erasing store says it here; the broker keeps only
@@ -153,8 +156,13 @@ def count_erasure(event_broker: Any, sender_id: Text) -> None:
         return
     try:
         event_broker.publish(
-            {"sender_id": sender_id, "event": "action", "name": ERASE_MARKER_ACTION,
-             "reclaim_erased": True, "timestamp": time.time()}
+            {
+                "sender_id": sender_id,
+                "event": "action",
+                "name": ERASE_MARKER_ACTION,
+                "reclaim_erased": True,
+                "timestamp": time.time(),
+            }
         )
     except Exception as error:  # noqa: BLE001 - counting never stops an erasure
         logger.warning("Could not count an erasure (%s).", type(error).__name__)
@@ -165,6 +173,8 @@ def _sqlite_secure_delete(connection: Any, _record: Any) -> None:
 
 
 class ErasingSQLTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine  # made by Rasa's SQLTrackerStore, and again in _create_database_and_update_engine
+
     def __init__(self, *args: Any, purge_schedule: bool = True, **kwargs: Any) -> None:
         # Rasa builds the tracker store once, before the first message: our start-up hook (bot/rasa_patches.py).
         rasa_patches.install()
@@ -172,12 +182,12 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             # Deleted rows are overwritten with zeros, not left in the file's free pages.
             sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
-        self._allow_list: Optional[Tuple[Any, SlotAllowList]] = None
+        self._allow_list: tuple[Any, SlotAllowList] | None = None
         self.retention_hours = settings().conversation_retention_hours
         self.purge_interval_minutes = settings().purge_interval_minutes if purge_schedule else 0.0
-        self._purge_task: Optional[asyncio.Task] = None
+        self._purge_task: asyncio.Task | None = None
 
-    def _create_database_and_update_engine(self, db: Text, engine_url: Any) -> None:
+    def _create_database_and_update_engine(self, db: str, engine_url: Any) -> None:
         """With `login_db`, Rasa 3.6 creates the database, then makes a new engine without the pool
         settings (SQL_POOL_SIZE, SQL_MAX_OVERFLOW). Made again here with them, so several servers
         never open more PostgreSQL connections than planned (docs/deploy/scale-out.md)."""
@@ -204,7 +214,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             return
         await super().save(tracker)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         self._start_purge_schedule()
         return await super().retrieve(sender_id)
 
@@ -212,7 +222,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         for event in super()._additional_events(session, tracker):
             yield redact_event(event, self.slot_allow_list)
 
-    async def erase(self, sender_id: Text) -> int:
+    async def erase(self, sender_id: str) -> int:
         """Deletes every stored event of one conversation. Returns how many rows went."""
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
@@ -233,25 +243,19 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
 
     # ---- retention -----------------------------------------------------------------------------
 
-    def purge_expired(self, now: Optional[float] = None) -> Tuple[int, int]:
+    def purge_expired(self, now: float | None = None) -> tuple[int, int]:
         """Deletes every event of each conversation whose latest event is older than the retention.
 
         Returns (conversations, events) deleted. `now` is a Unix time, for tests."""
         cutoff = (time.time() if now is None else now) - self.retention_hours * 3600
         events = self.SQLEvent
-        expired = (
-            sa.select(events.sender_id)
-            .group_by(events.sender_id)
-            .having(sa.func.max(events.timestamp) < cutoff)
-        )
+        expired = sa.select(events.sender_id).group_by(events.sender_id).having(sa.func.max(events.timestamp) < cutoff)
         with self.session_scope() as session:
             senders = [sender for (sender,) in session.execute(expired)]
             deleted = 0
             for start in range(0, len(senders), 500):
-                chunk = senders[start:start + 500]
-                deleted += (
-                    session.query(events).filter(events.sender_id.in_(chunk)).delete(synchronize_session=False)
-                )
+                chunk = senders[start : start + 500]
+                deleted += session.query(events).filter(events.sender_id.in_(chunk)).delete(synchronize_session=False)
             session.commit()
         if senders:
             logger.info("Retention: deleted %d conversation(s), %d event(s).", len(senders), deleted)
@@ -269,7 +273,8 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
     async def _purge_periodically(self, run_in_executor: Callable) -> None:
         logger.info(
             "Retention: conversations are deleted %g hours after their last message; checking every %g minutes.",
-            self.retention_hours, self.purge_interval_minutes,
+            self.retention_hours,
+            self.purge_interval_minutes,
         )
         while True:
             try:

@@ -8,7 +8,7 @@ actions/vocabulary.py reads the same file for the action server (the two process
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Final, Tuple
+from typing import Any, Final
 
 import yaml
 
@@ -18,7 +18,7 @@ VOCABULARY_FILE: Final = ROOT / "data" / "vocabulary.yml"
 _ID = re.compile(r"[a-z0-9_]+")
 
 
-def _ids(slot: str, values: Any) -> Tuple[str, ...]:
+def _ids(slot: str, values: Any) -> tuple[str, ...]:
     """A slot's values: a list's items or a mapping's keys. A YAML slip ("13_15" unquoted is a number)
     stops the server here, rather than every answer with that value being dropped as raw words."""
     if not isinstance(values, (list, dict)) or not all(isinstance(v, str) and _ID.fullmatch(v) for v in values):
@@ -26,10 +26,10 @@ def _ids(slot: str, values: Any) -> Tuple[str, ...]:
     return tuple(values)
 
 
-_RAW: Final[Dict[str, Any]] = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+_RAW: Final[dict[str, Any]] = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
 
 # Slot name -> its canonical values: the only values the tracker store keeps for these slots.
-SLOT_VALUES: Final[Dict[str, Tuple[str, ...]]] = {slot: _ids(slot, values) for slot, values in _RAW["slots"].items()}
+SLOT_VALUES: Final[dict[str, tuple[str, ...]]] = {slot: _ids(slot, values) for slot, values in _RAW["slots"].items()}
 # The nations a charity can serve: those with a UK jurisdiction.
 UK_NATIONS: Final = tuple(nation for nation, jurisdiction in _RAW["slots"]["nation"].items() if jurisdiction)
 # A tenant id, matched whole (re.fullmatch): the same rule as the action server's (actions/vocabulary.py).

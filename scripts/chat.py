@@ -32,7 +32,7 @@ def main() -> None:
         try:
             replies = httpx.post(url, json={"sender": sender, "message": message}, timeout=30).json()
         except httpx.TransportError:
-            raise SystemExit(f"Could not reach the bot at {url}: is `make run` running?")
+            raise SystemExit(f"Could not reach the bot at {url}: is `make run` running?") from None
         buttons = show(replies)
         try:
             typed = input("\nYou: ").strip()

@@ -97,7 +97,11 @@ async def check_urls(
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    sources = {url: tuple(sorted(files)) for url, files in urls.items()} if isinstance(urls, Mapping) else dict.fromkeys(urls, ())
+    sources = (
+        {url: tuple(sorted(files)) for url, files in urls.items()}
+        if isinstance(urls, Mapping)
+        else dict.fromkeys(urls, ())
+    )
     limit = asyncio.Semaphore(concurrency)
 
     async def check(url: str) -> LinkResult:
@@ -153,7 +157,10 @@ def format_report(results: Iterable[LinkResult]) -> str:
         for result in groups["broken"]:
             lines += [f"  {result.url}", f"      {result.reason}", *where(result)]
     if groups["redirected"]:
-        lines += ["", f"REDIRECTED ({len(groups['redirected'])}): check the new page says the same, then update the link"]
+        lines += [
+            "",
+            f"REDIRECTED ({len(groups['redirected'])}): check the new page says the same, then update the link",
+        ]
         for result in groups["redirected"]:
             lines += [f"  {result.url}", f"      -> {result.final_url}", *where(result)]
     if groups["ok"]:
@@ -166,7 +173,9 @@ def make_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=timeout, headers={"User-Agent": USER_AGENT})
 
 
-async def _run(urls: dict[str, set[str]], client_factory: ClientFactory, concurrency: int, timeout: float) -> list[LinkResult]:
+async def _run(
+    urls: dict[str, set[str]], client_factory: ClientFactory, concurrency: int, timeout: float
+) -> list[LinkResult]:
     async with client_factory(timeout) as client:
         return await check_urls(urls, client, concurrency)
 
@@ -184,8 +193,18 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], Any]:
 def main(argv: list[str] | None = None, client_factory: ClientFactory = make_client) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the directory to read (default: data/)")
-    parser.add_argument("--concurrency", type=_positive(int), default=DEFAULT_CONCURRENCY, help=f"requests at a time (default {DEFAULT_CONCURRENCY})")
-    parser.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT, help=f"seconds per request (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument(
+        "--concurrency",
+        type=_positive(int),
+        default=DEFAULT_CONCURRENCY,
+        help=f"requests at a time (default {DEFAULT_CONCURRENCY})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per request (default {DEFAULT_TIMEOUT:g})",
+    )
     args = parser.parse_args(argv)
     try:
         urls = collect_urls(args.data)

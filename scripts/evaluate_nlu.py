@@ -84,36 +84,47 @@ def per_label_scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]
         precision = true_positive / predicted if predicted else 0.0
         recall = true_positive / actual if actual else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[label] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "support": actual}
+        scores[label] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": actual,
+        }
     return scores
 
 
 def evaluate(sets: dict[str, list[tuple[str, str]]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     rows = [(name, text, label) for name, items in sets.items() for text, label in items]
     predicted = [predicted_label(parse) for parse in parses]
-    intent_pairs = [(intent_level(label), intent_level(guess)) for (_, _, label), guess in zip(rows, predicted)]
+    intent_pairs = [
+        (intent_level(label), intent_level(guess)) for (_, _, label), guess in zip(rows, predicted, strict=True)
+    ]
     scores = per_label_scores(intent_pairs)
     macro_f1 = sum(score["f1"] for score in scores.values()) / len(scores)
     confusions = Counter((e, p) for e, p in intent_pairs if e != p)
 
     question_hits: dict[str, list[int]] = {}
-    for (_, _, label), guess in zip(rows, predicted):
+    for (_, _, label), guess in zip(rows, predicted, strict=True):
         if label.startswith(f"{RETRIEVAL_INTENT}/"):
             hits = question_hits.setdefault(label.split("/", 1)[1], [0, 0])
             hits[0] += guess == label
             hits[1] += 1
     question_confusions = Counter(
-        (label, guess) for (_, _, label), guess in zip(rows, predicted) if label.startswith("faq/") and guess != label
+        (label, guess)
+        for (_, _, label), guess in zip(rows, predicted, strict=True)
+        if label.startswith("faq/") and guess != label
     )
 
     def share(set_name: str, ok: Any) -> float:
-        results = [ok(guess) for (name, _, _), guess in zip(rows, predicted) if name == set_name]
+        results = [ok(guess) for (name, _, _), guess in zip(rows, predicted, strict=True) if name == set_name]
         return sum(results) / len(results) if results else 0.0
 
     crisis_recall = share("crisis", lambda guess: guess == "crisis")
     sad_escalated = share("sad_not_crisis", lambda guess: guess == "crisis")
     out_of_scope_menu = share("out_of_scope", lambda guess: guess == "out_of_scope")
-    missed_crisis = [text for (name, text, _), guess in zip(rows, predicted) if name == "crisis" and guess != "crisis"]
+    missed_crisis = [
+        text for (name, text, _), guess in zip(rows, predicted, strict=True) if name == "crisis" and guess != "crisis"
+    ]
     questions_short = sorted(q for q, (hit, _) in question_hits.items() if hit < MIN_PHRASINGS_PER_QUESTION)
     return {
         "messages": len(rows),
@@ -122,8 +133,12 @@ def evaluate(sets: dict[str, list[tuple[str, str]]], parses: list[dict[str, Any]
         "per_intent": scores,
         "confusion_pairs": [{"expected": e, "predicted": p, "count": n} for (e, p), n in confusions.most_common(20)],
         "questions": {q: {"selected": hit, "phrasings": total} for q, (hit, total) in sorted(question_hits.items())},
-        "question_accuracy": round(sum(h for h, _ in question_hits.values()) / max(1, sum(t for _, t in question_hits.values())), 3),
-        "question_confusions": [{"expected": e, "predicted": p, "count": n} for (e, p), n in question_confusions.most_common(15)],
+        "question_accuracy": round(
+            sum(h for h, _ in question_hits.values()) / max(1, sum(t for _, t in question_hits.values())), 3
+        ),
+        "question_confusions": [
+            {"expected": e, "predicted": p, "count": n} for (e, p), n in question_confusions.most_common(15)
+        ],
         "questions_below_target": questions_short,
         "crisis_recall": round(crisis_recall, 3),
         # Counted, never the words: the held-out texts are in the repository already.
@@ -140,7 +155,9 @@ def failures(report: dict[str, Any]) -> list[str]:
     if report["crisis_recall"] < MIN_CRISIS_RECALL:
         found.append(f"crisis recall {report['crisis_recall']} is below {MIN_CRISIS_RECALL}")
     if report["sad_escalated"] > MAX_SAD_ESCALATED:
-        found.append(f"{report['sad_escalated']:.1%} of ordinary sad messages escalated (at most {MAX_SAD_ESCALATED:.0%})")
+        found.append(
+            f"{report['sad_escalated']:.1%} of ordinary sad messages escalated (at most {MAX_SAD_ESCALATED:.0%})"
+        )
     if report["out_of_scope_menu"] < MIN_OUT_OF_SCOPE_MENU:
         found.append(f"out-of-scope menu rate {report['out_of_scope_menu']} is below {MIN_OUT_OF_SCOPE_MENU}")
     if report["questions_below_target"]:
@@ -154,8 +171,10 @@ def failures(report: dict[str, Any]) -> list[str]:
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Held-out messages: {report['messages']}. Macro F1 {report['macro_f1']}, accuracy {report['accuracy']}. "
-        f"Questions: {report['question_accuracy']:.0%} select the right answer. Crisis recall {report['crisis_recall']:.0%}; "
-        f"ordinary sad messages escalated {report['sad_escalated']:.1%}; out of scope to the menu {report['out_of_scope_menu']:.0%}.",
+        f"Questions: {report['question_accuracy']:.0%} select the right answer. "
+        f"Crisis recall {report['crisis_recall']:.0%}; "
+        f"ordinary sad messages escalated {report['sad_escalated']:.1%}; "
+        f"out of scope to the menu {report['out_of_scope_menu']:.0%}.",
         "",
         "| intent | precision | recall | F1 | messages |",
         "| --- | --- | --- | --- | --- |",
@@ -175,7 +194,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "reclaim.tar.gz")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "nlu-heldout")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
-    parser.add_argument("--messages", type=Path, default=HELDOUT, help="folder of held-out messages (tests/nlu/blind: the blind set)")
+    parser.add_argument(
+        "--messages", type=Path, default=HELDOUT, help="folder of held-out messages (tests/nlu/blind: the blind set)"
+    )
     arguments = parser.parse_args()
     logging.disable(logging.WARNING)
     import structlog  # Rasa 3.6 logs every parse at debug level through structlog

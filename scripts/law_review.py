@@ -31,10 +31,14 @@ def entries(data_dir: Path) -> list[Entry]:
     found: list[Entry] = []
     for path in sorted((data_dir / "law").glob("*.yml")):
         for offence in yaml.safe_load(path.read_text(encoding="utf-8"))["offences"]:
-            found.append(Entry("offence", offence["id"], offence["title"], offence["last_reviewed"], tuple(offence["sources"])))
+            found.append(
+                Entry("offence", offence["id"], offence["title"], offence["last_reviewed"], tuple(offence["sources"]))
+            )
     for path in sorted((data_dir / "services").glob("*.yml")):
         for service in yaml.safe_load(path.read_text(encoding="utf-8")).get("services", []):
-            found.append(Entry("service", service["id"], service["name"], service["last_reviewed"], tuple(service["sources"])))
+            found.append(
+                Entry("service", service["id"], service["name"], service["last_reviewed"], tuple(service["sources"]))
+            )
     return found
 
 
@@ -44,7 +48,9 @@ def due_for_review(all_entries: list[Entry], today: dt.date) -> list[Entry]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="pretend it is this date (YYYY-MM-DD)")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=dt.date.today(), help="pretend it is this date (YYYY-MM-DD)"
+    )
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     args = parser.parse_args(argv)
     all_entries = entries(args.data)

@@ -14,6 +14,7 @@ import os
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "web" / "demo"
 
@@ -41,7 +42,7 @@ class DemoHandler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def log_message(self, format: str, *args) -> None:  # quiet: `make run` prints the servers' logs
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: `make run` prints the servers' logs
         pass
 
 

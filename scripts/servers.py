@@ -13,9 +13,9 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = ROOT / ".venv" / "rasa" / "bin" / "rasa"
@@ -83,8 +83,8 @@ def _peak_kib(pid: int) -> int:
     return 0
 
 
-def _children(pid: int) -> List[int]:
-    found: List[int] = []
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
             children = (task / "children").read_text().split()
@@ -100,9 +100,9 @@ class Fleet:
     """Every process the benchmark started, stopped together."""
 
     workdir: Path
-    servers: List[Server] = field(default_factory=list)
+    servers: list[Server] = field(default_factory=list)
 
-    def start(self, name: str, command: Sequence[str], env: Dict[str, str], port: int, cwd: Path = ROOT) -> Server:
+    def start(self, name: str, command: Sequence[str], env: dict[str, str], port: int, cwd: Path = ROOT) -> Server:
         log = self.workdir / f"{name}.log"
         process = subprocess.Popen(
             list(command), cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
@@ -111,8 +111,15 @@ class Fleet:
         self.servers.append(server)
         return server
 
-    def rasa(self, name: str, model: Path, endpoints: Optional[Path], env: Dict[str, str], cwd: Path = ROOT,
-             credentials: Optional[Path] = None) -> Server:
+    def rasa(
+        self,
+        name: str,
+        model: Path,
+        endpoints: Path | None,
+        env: dict[str, str],
+        cwd: Path = ROOT,
+        credentials: Path | None = None,
+    ) -> Server:
         port = free_port()
         command = [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
         if endpoints:
@@ -121,7 +128,7 @@ class Fleet:
             command += ["--credentials", str(credentials)]
         return self.start(name, command, env, port, cwd)
 
-    def actions(self, env: Dict[str, str], port: Optional[int] = None) -> Server:
+    def actions(self, env: dict[str, str], port: int | None = None) -> Server:
         port = port or free_port()
         command = [str(ACTIONS_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
         return self.start("actions", command, {**env, "ACTION_PORT": str(port)}, port)
@@ -136,13 +143,14 @@ class Fleet:
         self.servers.clear()
 
 
-def load_directory(env: Dict[str, str]) -> None:
+def load_directory(env: dict[str, str]) -> None:
     """Loads data/services and data/platforms into env's DATABASE_URL, as `make run` does."""
-    subprocess.run([str(ACTIONS_PY), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ACTIONS_PY), "-m", "actions.directory.load"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
-def environment(**overrides: str) -> Dict[str, str]:
+def environment(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()}
     env.update(overrides)
     return env

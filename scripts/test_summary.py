@@ -1,6 +1,6 @@
 """Prints one closing line for `make test`: the pytest suites' JUnit files plus the test stories.
 
-    python scripts/test_summary.py results      ->  "tests: 312 passed, 0 failed"
+python scripts/test_summary.py results      ->  "tests: 312 passed, 0 failed"
 """
 
 from __future__ import annotations

@@ -29,11 +29,17 @@ READ_BY_RASA = {
 # Used only by scripts/ and the Makefile to start the servers, never by the servers' own code.
 USED_BY_SCRIPTS = frozenset(
     {
-        "RASA_PORT", "RASA_INTERFACE", "RASA_API_TOKEN", "RASA_MODEL",  # scripts/run.sh: rasa run's arguments
-        "ACTION_PORT", "ACTION_HOST",  # scripts/run.sh and scripts/env.sh (SANIC_HOST, read by rasa_sdk)
-        "ACTION_SERVER_URL", "TRACKER_DB",  # scripts/env.sh and scripts/run.sh; then ${...} in bot/endpoints.yml
+        "RASA_PORT",
+        "RASA_INTERFACE",
+        "RASA_API_TOKEN",
+        "RASA_MODEL",  # scripts/run.sh: rasa run's arguments
+        "ACTION_PORT",
+        "ACTION_HOST",  # scripts/run.sh and scripts/env.sh (SANIC_HOST, read by rasa_sdk)
+        "ACTION_SERVER_URL",
+        "TRACKER_DB",  # scripts/env.sh and scripts/run.sh; then ${...} in bot/endpoints.yml
         "DEMO_PORT",  # scripts/run.sh and scripts/serve_demo.py
-        "PYTHON310", "PYTHON_ACTIONS",  # scripts/find-python.sh
+        "PYTHON310",
+        "PYTHON_ACTIONS",  # scripts/find-python.sh
     }
 )
 
@@ -87,8 +93,11 @@ def undocumented(settings_class: type) -> list[str]:
             problems.append(f"{name} in .env.example has no comment line just above it")
         if not item.metadata["doc"]:
             problems.append(f"Settings.{item.name} has no doc")
-    problems += [f"{prefix}_<ID> is not in .env.example" for prefix in settings_class.PER_TENANT
-                 if prefix not in per_tenant_patterns()]
+    problems += [
+        f"{prefix}_<ID> is not in .env.example"
+        for prefix in settings_class.PER_TENANT
+        if prefix not in per_tenant_patterns()
+    ]
     return problems
 
 

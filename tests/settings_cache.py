@@ -5,7 +5,7 @@ with `monkeypatch.setenv` or `delenv` must have the settings read again, and no 
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -14,7 +14,7 @@ def settings_monkeypatch(cache_clear: Callable[[], None]) -> Iterator[pytest.Mon
     """A `monkeypatch` whose changes to the environment, and their undoing, clear the settings cache."""
 
     class SettingsMonkeyPatch(pytest.MonkeyPatch):
-        def setenv(self, name: str, value: str, prepend: Optional[str] = None) -> None:
+        def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
             super().setenv(name, value, prepend)
             cache_clear()
 

@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 COUNTS = ("inserted", "updated", "unchanged", "pruned")
 
 
-def _upsert(session: Session, model: type[Base], rows: list[dict[str, Any]], prune: bool, counts: dict[str, int]) -> None:
+def _upsert(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], prune: bool, counts: dict[str, int]
+) -> None:
     existing = {obj.id: obj for obj in session.scalars(select(model))}  # type: ignore[attr-defined]
     for row in rows:
         obj = existing.get(row["id"])
@@ -51,7 +53,9 @@ def _upsert(session: Session, model: type[Base], rows: list[dict[str, Any]], pru
     elif gone:
         log.warning(
             "%s: %d entries are no longer in the YAML and were kept (--prune deletes them): %s",
-            model.__tablename__, len(gone), ", ".join(gone),
+            model.__tablename__,
+            len(gone),
+            ", ".join(gone),
         )
 
 
@@ -92,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load-directory: {where}: {error}", file=sys.stderr)
         return 3
     except SQLAlchemyError as error:
-        print(f"load-directory: cannot load into {where}: {type(error).__name__}: {getattr(error, 'orig', None) or error}", file=sys.stderr)
+        print(
+            f"load-directory: cannot load into {where}: "
+            f"{type(error).__name__}: {getattr(error, 'orig', None) or error}",
+            file=sys.stderr,
+        )
         return 1
     print(f"Directory loaded into {where}: " + ", ".join(f"{counts[key]} {key}" for key in COUNTS))
     return 0

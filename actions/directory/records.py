@@ -4,12 +4,13 @@ or straight from the YAML, so nothing outside actions.directory depends on the d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 Partner = bool | Literal["unconfirmed"]
-_PARTNER = {"true": True, "false": False, "unconfirmed": "unconfirmed"}
+_PARTNER: dict[str, Partner] = {"true": True, "false": False, "unconfirmed": "unconfirmed"}
 
 
 @dataclass(frozen=True)

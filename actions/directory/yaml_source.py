@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, NoReturn
 
 import yaml
 
@@ -55,7 +56,7 @@ class _Entry:
         label = f"id {entry_id!r}" if isinstance(entry_id, str) and entry_id else f"entry {self.index + 1} (no id)"
         return f"{self.path}: {label}"
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str) -> NoReturn:
         raise DirectoryDataError(f"{self.where()}: {problem}")
 
     def text(self, key: str, required: bool = True) -> str | None:
@@ -75,7 +76,9 @@ class _Entry:
             self.fail(f"'id' must be a lower-case word like 'revenge_porn_helpline', got {value!r}")
         return value
 
-    def words(self, key: str, allowed: tuple[str, ...] | None = None, required: bool = True, empty_ok: bool = False) -> list[str] | None:
+    def words(
+        self, key: str, allowed: tuple[str, ...] | None = None, required: bool = True, empty_ok: bool = False
+    ) -> list[str] | None:
         value = self.raw.get(key)
         if value is None:
             if required:
@@ -141,8 +144,15 @@ class _Entry:
             return None
         if value == {"always": True}:
             return {"always": True}
-        if not isinstance(value, dict) or set(value) - {"weekly", "bank_holidays"} or not isinstance(value.get("weekly"), dict):
-            self.fail("'opening_hours' must be null, {always: true} or {weekly: {mon: [\"10:00-16:00\"], ...}, bank_holidays: closed}")
+        if (
+            not isinstance(value, dict)
+            or set(value) - {"weekly", "bank_holidays"}
+            or not isinstance(value.get("weekly"), dict)
+        ):
+            self.fail(
+                "'opening_hours' must be null, {always: true} or "
+                '{weekly: {mon: ["10:00-16:00"], ...}, bank_holidays: closed}'
+            )
         weekly: dict[str, list[str]] = {}
         for day, spans in value["weekly"].items():
             if day not in DAYS:
@@ -152,14 +162,19 @@ class _Entry:
             for span in spans:
                 match = _SPAN.match(span) if isinstance(span, str) else None
                 if not match or span[:5] >= span[6:]:
-                    self.fail(f"'opening_hours' for {day} has {span!r}: use quoted \"HH:MM-HH:MM\" within one day (end after start; 24:00 allowed)")
+                    self.fail(
+                        f"'opening_hours' for {day} has {span!r}: use quoted \"HH:MM-HH:MM\" within one day "
+                        "(end after start; 24:00 allowed)"
+                    )
             weekly[day] = list(spans)
         if not weekly:
             self.fail("'opening_hours' weekly must name at least one day (or use null)")
         hours: dict[str, Any] = {"weekly": {day: weekly[day] for day in DAYS if day in weekly}}
         if "bank_holidays" in value:
             if value["bank_holidays"] != "closed":
-                self.fail(f"'opening_hours' bank_holidays must be 'closed' (or left out), got {value['bank_holidays']!r}")
+                self.fail(
+                    f"'opening_hours' bank_holidays must be 'closed' (or left out), got {value['bank_holidays']!r}"
+                )
             hours["bank_holidays"] = "closed"
         return hours
 
@@ -269,6 +284,8 @@ def read_bank_holidays(data_dir: Path) -> dict[str, list[dt.date]]:
     if not isinstance(regions, dict):
         raise DirectoryDataError(f"{path}: must hold 'bank_holidays: {{england_and_wales: [...]}}'")
     for region, days in regions.items():
-        if not isinstance(days, list) or not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in days):
+        if not isinstance(days, list) or not all(
+            isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in days
+        ):
             raise DirectoryDataError(f"{path}: '{region}' must be a list of dates like 2026-12-25")
     return regions

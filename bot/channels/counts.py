@@ -18,8 +18,9 @@ of 5 by a secret per-cell offset, and a week is shown only once it is final, so 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -41,20 +42,20 @@ KINDS = {"quick_exit": "quick_exit", "link": "link_clicked"}
 
 class CountsInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "metrics"  # the URL: /webhooks/metrics/count
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CountsInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> CountsInput:
         credentials = credentials or {}
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
-    def __init__(self, tenants_dir: Optional[str] = None, per_minute: int = COUNTS_PER_MINUTE) -> None:
-        self.tenants: Dict[str, Tenant] = load_tenants(Path(tenants_dir or settings().widget_tenants_dir))
+    def __init__(self, tenants_dir: str | None = None, per_minute: int = COUNTS_PER_MINUTE) -> None:
+        self.tenants: dict[str, Tenant] = load_tenants(Path(tenants_dir or settings().widget_tenants_dir))
         self.limiter = SlidingWindowLimiter(per_minute, 60.0)
         trusted_proxies()  # a wrong TRUSTED_PROXIES stops start-up here, not at the first request
 
-    def increment(self, request: Request) -> Optional[Increment] | int:
+    def increment(self, request: Request) -> Increment | int:
         """The count a request adds, or the status code refusing it."""
         if not self.limiter.allow(client_address(request)):
             return 429
@@ -64,10 +65,11 @@ class CountsInput(InputChannel):
         data = json_object(body)  # sent as text/plain by sendBeacon: the Content-Type is not checked
         if data is None or set(data) - {"tenant", "kind", "service"}:
             return 400
-        metric = KINDS.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
-        if metric is None or not isinstance(data.get("tenant"), str):
+        kind, tenant_id = data.get("kind"), data.get("tenant")
+        metric = KINDS.get(kind) if isinstance(kind, str) else None
+        if metric is None or not isinstance(tenant_id, str):
             return 400
-        tenant = self.tenants.get(data["tenant"])
+        tenant = self.tenants.get(tenant_id)
         if tenant is None:
             return 404
         origin = request.headers.get("origin")
@@ -79,6 +81,8 @@ class CountsInput(InputChannel):
             value = clean_value(metric, service if isinstance(service, str) else None)
         else:
             value = ALL
+        if value is None:  # never: an unknown service's link click counts as "other"
+            return 400
         return Increment(tenant.id, day_of(None, lambda: dt.datetime.now(dt.timezone.utc).timestamp()), metric, value)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

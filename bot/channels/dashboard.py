@@ -23,8 +23,9 @@ import binascii
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -47,7 +48,7 @@ from bot.metrics.auth import Session, Sessions, check_token, expected_hash, requ
 from bot.metrics.export import figures_csv
 from bot.metrics.recorder import shared_recorder
 from bot.metrics.revocations import MemoryRevocations, Revocations, sharing_lock_store
-from bot.metrics.suppression import published_weeks, weekly_figures
+from bot.metrics.suppression import Figures, published_weeks, weekly_figures
 from bot.secret_length import require_long_secret
 from bot.settings import settings
 from bot.tenants import Tenant, load_tenants
@@ -87,18 +88,23 @@ class RevocationsUnavailable(Exception):
 
 class DashboardInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "dashboard"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "DashboardInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> DashboardInput:
         credentials = credentials or {}
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
-    def __init__(self, tenants_dir: Optional[str] = None, secret: Optional[str] = None,
-                 now: Callable[[], dt.datetime] = _now, revocations: Optional[Revocations] = None) -> None:
+    def __init__(
+        self,
+        tenants_dir: str | None = None,
+        secret: str | None = None,
+        now: Callable[[], dt.datetime] = _now,
+        revocations: Revocations | None = None,
+    ) -> None:
         config = settings()  # a wrong value stops start-up here, naming the setting
-        self.tenants: Dict[str, Tenant] = load_tenants(Path(tenants_dir or config.widget_tenants_dir))
+        self.tenants: dict[str, Tenant] = load_tenants(Path(tenants_dir or config.widget_tenants_dir))
         require_long_tokens(self.tenants.values(), config)
         secret = secret or config.dashboard_secret
         if secret:
@@ -140,7 +146,7 @@ class DashboardInput(InputChannel):
             self._current_revocations = shared or self._memory_revocations
         return self._current_revocations
 
-    async def _session(self, request: Request) -> Optional[Session]:
+    async def _session(self, request: Request) -> Session | None:
         """The request's live session, or None. Raises RevocationsUnavailable if that cannot be told."""
         session = self.sessions.read(request.cookies.get(COOKIE), self.tenants)
         if session is None:
@@ -153,11 +159,11 @@ class DashboardInput(InputChannel):
             raise RevocationsUnavailable from None
         return None if revoked else session
 
-    async def _signed_in(self, request: Request) -> Optional[Tenant]:
+    async def _signed_in(self, request: Request) -> Tenant | None:
         session = await self._session(request)
         return session.tenant if session else None
 
-    def _basic_auth(self, request: Request) -> Optional[Tenant]:
+    def _basic_auth(self, request: Request) -> Tenant | None:
         header = request.headers.get("authorization") or ""
         if not header.lower().startswith("basic "):
             return None
@@ -193,12 +199,14 @@ class DashboardInput(InputChannel):
         raw = request.args.get("weeks", "4")
         return int(raw) if raw in ("4", "13") else 4
 
-    async def _figures(self, request: Request, tenant: Tenant, weeks: int):
+    async def _figures(self, request: Request, tenant: Tenant, weeks: int) -> Figures | None:
         """The tenant's figures, or None when the figures store cannot be read (e.g. its database is down)."""
         periods = published_weeks(self.now(), weeks)
         try:
             store = shared_recorder().store
-            daily = await request.app.loop.run_in_executor(None, store.daily, tenant.id, periods[0].start, periods[-1].end)
+            daily = await request.app.loop.run_in_executor(
+                None, store.daily, tenant.id, periods[0].start, periods[-1].end
+            )
         except Exception as error:  # noqa: BLE001 - any store failure: a kind page, never a bare 500
             logger.error("Dashboard: figures for tenant %s could not be read (%s).", tenant.id, type(error).__name__)
             return None

@@ -22,7 +22,8 @@ import hashlib
 import heapq
 import logging
 import time
-from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rasa.core.lock_store import DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX, RedisLockStore
 
@@ -56,7 +57,7 @@ class MemoryErasedIds:
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES, clock: Callable[[], float] = time.time) -> None:
         self.max_entries = max_entries
         self._clock = clock
-        self._expiry: Dict[str, float] = {}
+        self._expiry: dict[str, float] = {}
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -67,7 +68,7 @@ class MemoryErasedIds:
             self._expiry = {key: at for key, at in self._expiry.items() if at > now}
         if len(self._expiry) >= self.max_entries:
             # Still full: a tenth goes at once (not one by one), those nearest to being refused for age.
-            soonest: List[Tuple[float, str]] = heapq.nsmallest(
+            soonest: list[tuple[float, str]] = heapq.nsmallest(
                 max(1, self.max_entries // 10), ((at, key) for key, at in self._expiry.items())
             )
             for _, key in soonest:
@@ -115,7 +116,7 @@ def _redis_copy(client: Any) -> Any:
     return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **settings))
 
 
-def erased_ids_for(lock_store: Optional[Any]) -> ErasedIds:
+def erased_ids_for(lock_store: Any | None) -> ErasedIds:
     """The record that fits the server's lock store: shared in Redis if the lock store is in Redis."""
     if not isinstance(lock_store, RedisLockStore):
         logger.info("Widget channel: erased conversation ids are kept in this server's memory.")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from typing import Any, Dict, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 from sanic import response
 from sanic.request import Request
@@ -36,12 +37,12 @@ JSON_API_HEADERS = {
 # --- who sent the request ---------------------------------------------------------------------------
 
 
-def trusted_proxies() -> Tuple[Network, ...]:
+def trusted_proxies() -> tuple[Network, ...]:
     """TRUSTED_PROXIES as networks (bot/settings.py refuses a wrong entry, naming it)."""
     return settings().trusted_proxies
 
 
-def _trusted(address: str, networks: Tuple[Network, ...]) -> bool:
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -90,7 +91,7 @@ def media_type(request: Request) -> str:
     return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
-def json_object(body: Optional[bytes]) -> Optional[Dict[str, Any]]:
+def json_object(body: bytes | None) -> dict[str, Any] | None:
     """The body as a JSON object, or None if it is not one (never raises, never logs it)."""
     try:
         data = json.loads(body or b"")
@@ -99,7 +100,7 @@ def json_object(body: Optional[bytes]) -> Optional[Dict[str, Any]]:
     return data if isinstance(data, dict) else None
 
 
-def json_body(request: Request) -> Optional[Dict[str, Any]]:
+def json_body(request: Request) -> dict[str, Any] | None:
     """Like json_object, for a request that must also say it is JSON (Content-Type: application/json)."""
     return json_object(request.body) if media_type(request) == "application/json" else None
 
@@ -125,7 +126,7 @@ def drop_cors_headers(resp: HTTPResponse) -> None:
         del resp.headers[header]
 
 
-def set_cors(resp: HTTPResponse, origin: Optional[str]) -> None:
+def set_cors(resp: HTTPResponse, origin: str | None) -> None:
     """The channel's own CORS decision: `origin` (or "*") may read the answer, or, if None, no other site."""
     drop_cors_headers(resp)
     if origin:

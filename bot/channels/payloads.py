@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Mapping, Optional, Set, Text
+from typing import Any
 
 from rasa.shared.core.constants import DEFAULT_INTENTS
 from rasa.shared.core.domain import Domain
@@ -35,32 +36,32 @@ _IDENTIFIER = re.compile(r"^[a-z0-9_]{1,64}$")
 class PayloadGuard:
     """Decides, from the domain and the canonical slot values, what a typed payload may do."""
 
-    intents: FrozenSet[Text]
+    intents: frozenset[str]
     # entity -> values it may carry; None means "a short identifier" (an entity that fills no slot)
-    entity_values: Mapping[Text, Optional[FrozenSet[Text]]]
+    entity_values: Mapping[str, frozenset[str] | None]
 
     @classmethod
-    def from_domain(cls, domain: Domain, allow: Optional[SlotAllowList] = None) -> "PayloadGuard":
+    def from_domain(cls, domain: Domain, allow: SlotAllowList | None = None) -> PayloadGuard:
         allow = allow or SlotAllowList.load(domain)
         intents = frozenset(domain.intents) - frozenset(DEFAULT_INTENTS)
-        slots_by_entity: Dict[Text, Set[Text]] = {entity: set() for entity in domain.entities}
+        slots_by_entity: dict[str, set[str]] = {entity: set() for entity in domain.entities}
         for slot in domain.slots:
             for mapping in slot.mappings:
                 entity = mapping.get("entity")
                 if mapping.get("type") == "from_entity" and entity in slots_by_entity:
                     slots_by_entity[entity].add(slot.name)
-        entity_values: Dict[Text, Optional[FrozenSet[Text]]] = {}
+        entity_values: dict[str, frozenset[str] | None] = {}
         for entity, slots in slots_by_entity.items():
             if not slots:
                 entity_values[entity] = None
                 continue
-            values: Set[Text] = set()
+            values: set[str] = set()
             for slot in slots:
                 values |= allow.allowed.get(slot, set())
             entity_values[entity] = frozenset(values)
         return cls(intents, entity_values)
 
-    def allows(self, text: Text) -> bool:
+    def allows(self, text: str) -> bool:
         """True if `text` is a payload one of our buttons could have sent."""
         match = _PAYLOAD.match(text)
         if match is None or match.group("intent") not in self.intents:
@@ -76,13 +77,13 @@ class PayloadGuard:
             return False
         return all(self._allows_entity(name, value) for name, value in entities.items())
 
-    def _allows_entity(self, name: Text, value: Any) -> bool:
+    def _allows_entity(self, name: str, value: Any) -> bool:
         if name not in self.entity_values or not isinstance(value, str):
             return False
         allowed = self.entity_values[name]
         return bool(_IDENTIFIER.match(value)) if allowed is None else value in allowed
 
-    def screen(self, text: Text) -> Text:
+    def screen(self, text: str) -> str:
         """The message as Rasa should see it: an allowed payload as it is, anything else as plain words."""
         stripped = text.strip()
         if not stripped.startswith("/"):

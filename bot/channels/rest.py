@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -50,18 +51,18 @@ class HardenedRestInput(RestInput):
     """Rasa's REST channel with validated input, no logged text and a fallback that names helplines."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HardenedRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> HardenedRestInput:
         return cls()
 
-    def __init__(self, max_message_chars: Optional[int] = None) -> None:
+    def __init__(self, max_message_chars: int | None = None) -> None:
         self.max_message_chars = max_message_chars or settings().rest_max_message_chars
         self.turns = TurnRunner(self.name())
 
-    def _read(self, request: Request) -> Union[HTTPResponse, tuple]:
+    def _read(self, request: Request) -> HTTPResponse | tuple:
         """(sender, text) from a valid request, or the 4xx response that explains what is wrong."""
         if media_type(request) != "application/json":
             return error(415, WRONG_TYPE)

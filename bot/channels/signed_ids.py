@@ -18,8 +18,8 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 RANDOM_HEX_CHARS = 24
 MAX_ID_CHARS = 200
@@ -36,7 +36,7 @@ class ConversationId:
     value: str
 
 
-def tenant_of(value: str) -> Optional[str]:
+def tenant_of(value: str) -> str | None:
     """The tenant part of anything shaped like a widget id, NOT verified (for anonymous counting only)."""
     parts = value.split(".") if isinstance(value, str) else []
     return (parts[0] or None) if len(parts) == 4 else None
@@ -46,7 +46,7 @@ class ConversationSigner:
     def __init__(
         self,
         secret: str | bytes,
-        max_age_seconds: Optional[float] = None,
+        max_age_seconds: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not secret:
@@ -57,7 +57,7 @@ class ConversationSigner:
 
     def _signature(self, tenant: str, issued: str, random: str) -> str:
         # The length prefix keeps ("ab", "c...") and ("a", "bc...") apart; the parts after it are hex.
-        message = f"{len(tenant)}:{tenant}:{issued}:{random}".encode("utf-8")
+        message = f"{len(tenant)}:{tenant}:{issued}:{random}".encode()
         digest = hmac.new(self._key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
@@ -71,7 +71,7 @@ class ConversationSigner:
         value = f"{tenant}.{issued_hex}.{random}.{self._signature(tenant, issued_hex, random)}"
         return ConversationId(tenant, issued, random, value)
 
-    def expires_at(self, conversation: ConversationId) -> Optional[float]:
+    def expires_at(self, conversation: ConversationId) -> float | None:
         """The Unix time from which `conversation` is refused for its age (None: ids do not expire)."""
         return None if self.max_age_seconds is None else conversation.issued + self.max_age_seconds
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -51,7 +52,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 # Rasa 3.6 (rasa/core/processor.py, _run_action) logs this when a custom action raises, then goes on.
 ACTION_FAILED_LOG = "Encountered an exception while running action"
-_failed_actions: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar(
+_failed_actions: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "reclaim_failed_actions", default=None
 )
 
@@ -76,14 +77,14 @@ def _watch_rasa_for_failed_actions() -> None:
 class Turn:
     """What the bot said (Rasa's collected outputs) and whether that is the fallback."""
 
-    outputs: List[Dict[Text, Any]]
+    outputs: list[dict[str, Any]]
     fell_back: bool = False
 
 
 class TurnRunner:
     """Runs turns for one channel: screens typed payloads, enforces the deadline, falls back."""
 
-    def __init__(self, channel_name: Text, deadline_seconds: Optional[float] = None) -> None:
+    def __init__(self, channel_name: str, deadline_seconds: float | None = None) -> None:
         self.channel_name = channel_name
         self.deadline_seconds = deadline_seconds or settings().reply_deadline_seconds
         responses = yaml.safe_load(FALLBACK_RESPONSES.read_text(encoding="utf-8"))["responses"]
@@ -91,7 +92,7 @@ class TurnRunner:
             raise ValueError(f"{FALLBACK_RESPONSES} has no {FALLBACK_RESPONSE!r} response")
         self.fallback_generator = TemplatedNaturalLanguageGenerator(responses)
         _watch_rasa_for_failed_actions()
-        self._guard: Optional[PayloadGuard] = None
+        self._guard: PayloadGuard | None = None
         self._guard_domain: Any = None
         # Turns in progress, kept so one that outlives its request is not garbage-collected mid-way.
         self._running: set = set()
@@ -108,9 +109,9 @@ class TurnRunner:
         self,
         agent: Any,
         on_new_message: OnNewMessage,
-        sender_id: Text,
-        text: Text,
-        metadata: Optional[Dict[Text, Any]] = None,
+        sender_id: str,
+        text: str,
+        metadata: dict[str, Any] | None = None,
         trusted: bool = False,
     ) -> Turn:
         """The bot's replies to `text`. `trusted` is for messages the channel itself sends (the opening)."""
@@ -118,7 +119,7 @@ class TurnRunner:
             text = self.guard(agent).screen(text)
         collector = CollectingOutputChannel()
         message = UserMessage(text, collector, sender_id, input_channel=self.channel_name, metadata=metadata)
-        failed_actions: List[str] = []
+        failed_actions: list[str] = []
         # The task copies the context as it is now, so Rasa's log records in it land in this list.
         marker = _failed_actions.set(failed_actions)
         try:
@@ -132,7 +133,8 @@ class TurnRunner:
         except asyncio.TimeoutError:
             logger.error(
                 "%s channel: no reply within %.0f s (is the action server slow?); sent the fallback.",
-                self.channel_name, self.deadline_seconds,
+                self.channel_name,
+                self.deadline_seconds,
             )
             return Turn(await self.fallback(agent, sender_id), fell_back=True)
         except Exception as error:  # noqa: BLE001 - the person gets helplines, never an error page
@@ -140,18 +142,20 @@ class TurnRunner:
             return Turn(await self.fallback(agent, sender_id), fell_back=True)
         if failed_actions or not collector.messages:
             # Rasa has already logged which action failed (without the message text).
-            logger.warning("%s channel: an action failed or the bot had no reply (is the action server down?); "
-                           "sent the fallback.", self.channel_name)
+            logger.warning(
+                "%s channel: an action failed or the bot had no reply (is the action server down?); sent the fallback.",
+                self.channel_name,
+            )
             return Turn(collector.messages + await self.fallback(agent, sender_id), fell_back=True)
         return Turn(collector.messages)
 
-    def _finished(self, task: "asyncio.Future[Any]") -> None:
+    def _finished(self, task: asyncio.Future[Any]) -> None:
         self._running.discard(task)
         # Read the exception so a turn that failed after its deadline is not reported as "never retrieved".
         if not task.cancelled():
             task.exception()
 
-    async def fallback(self, agent: Any, sender_id: Text) -> List[Dict[Text, Any]]:
+    async def fallback(self, agent: Any, sender_id: str) -> list[dict[str, Any]]:
         """The fallback reply in Rasa's output format, worded for this conversation if possible."""
         try:
             tracker = await asyncio.wait_for(self._tracker(agent, sender_id), timeout=TRACKER_LOOKUP_SECONDS)
@@ -164,12 +168,13 @@ class TurnRunner:
                     reply["buttons"] = rendered["buttons"]
                 return [reply]
         except Exception as error:  # noqa: BLE001 - the last resort below still names helplines
-            logger.error("%s channel: the fallback could not be rendered (%s).", self.channel_name,
-                         type(error).__name__)
+            logger.error(
+                "%s channel: the fallback could not be rendered (%s).", self.channel_name, type(error).__name__
+            )
         return [{"recipient_id": sender_id, "text": LAST_RESORT}]
 
     @staticmethod
-    async def _tracker(agent: Any, sender_id: Text) -> DialogueStateTracker:
+    async def _tracker(agent: Any, sender_id: str) -> DialogueStateTracker:
         """The stored conversation for its slots, or an empty one if the store has none or fails."""
         try:
             tracker = await agent.tracker_store.retrieve(sender_id)

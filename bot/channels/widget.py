@@ -13,7 +13,8 @@ action server is down or slow the person still gets a reply with helplines (neve
 Routes (all JSON unless noted; errors are {"error": "<friendly sentence>"}):
   GET    /                                   health
   GET    /widget.js                          the loader the charity embeds (web/widget/loader.js)
-  GET    /frame?tenant=<tenant_id>           the chat's frame (web/widget/frame.html), embeddable by the tenant's sites only
+  GET    /frame?tenant=<tenant_id>           the chat's frame (web/widget/frame.html), embeddable by the
+                                             tenant's sites only
   GET    /frame.js, /frame.css               the frame's script and styles
   GET    /tenants/<tenant_id>                a tenant's public config
   POST   /conversations                      {"tenant"} -> 201 {"conversation_id", "messages"}
@@ -29,7 +30,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint, response
@@ -54,23 +55,23 @@ class WidgetInput(ConversationRoutes, InputChannel):
     """Custom Rasa input channel for the embeddable web widget."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "widget"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
         credentials = credentials or {}
         return cls(tenants_dir=credentials.get("tenants_dir"))
 
     def __init__(
         self,
-        tenants_dir: Optional[str] = None,
-        secret: Optional[str] = None,
-        max_message_chars: Optional[int] = None,
-        rate_limit_per_minute: Optional[int] = None,
-        starts_per_minute: Optional[int] = None,
-        messages_per_minute_per_address: Optional[int] = None,
-        erased_ids: Optional[ErasedIds] = None,
+        tenants_dir: str | None = None,
+        secret: str | None = None,
+        max_message_chars: int | None = None,
+        rate_limit_per_minute: int | None = None,
+        starts_per_minute: int | None = None,
+        messages_per_minute_per_address: int | None = None,
+        erased_ids: ErasedIds | None = None,
     ) -> None:
         config = settings()  # a wrong value stops start-up here, naming the setting
         # Fails loudly (naming the tenant and field) if any tenant file is wrong: see bot/tenants.py.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sanic import response
 from sanic.request import Request
@@ -63,10 +63,10 @@ class _Conversation:
 class ConversationRoutes:
     """The route handlers; WidgetInput sets these attributes from the settings when it starts."""
 
-    tenants: Dict[str, Tenant]
+    tenants: dict[str, Tenant]
     signer: ConversationSigner
     # Chosen from the server's lock store at the first request (erased_ids.py), unless given.
-    erased_ids: Optional[ErasedIds]
+    erased_ids: ErasedIds | None
     max_age_seconds: float
     max_message_chars: int
     limiter: SlidingWindowLimiter  # messages per conversation
@@ -157,7 +157,7 @@ class ConversationRoutes:
 
     # --- what the routes share ---------------------------------------------------------------------
 
-    def _conversation(self, request: Request, conversation_id: str) -> Optional[_Conversation]:
+    def _conversation(self, request: Request, conversation_id: str) -> _Conversation | None:
         """The conversation if its id is genuine, its tenant exists and the page may use it; else None."""
         verified = self.signer.verify(conversation_id)
         tenant = self.tenants.get(verified.tenant) if verified else None
@@ -170,7 +170,7 @@ class ConversationRoutes:
             self.erased_ids = erased_ids_for(getattr(request.app.ctx.agent, "lock_store", None))
         return self.erased_ids
 
-    async def _refuse_if_erased(self, request: Request, conversation: _Conversation) -> Optional[HTTPResponse]:
+    async def _refuse_if_erased(self, request: Request, conversation: _Conversation) -> HTTPResponse | None:
         """None if the conversation was not erased. An erased one gets the forged ids' answer; if that
         cannot be checked, a 503 saying the message was not sent, so nothing is lost without a word."""
         try:
@@ -191,11 +191,15 @@ class ConversationRoutes:
         conversation: ConversationId,
         text: str,
         trusted: bool = False,
-    ) -> List[Dict[str, Any]]:
+    ) -> list[dict[str, Any]]:
         """The bot's replies to `text` as widget messages: the fallback with helplines if anything failed."""
         turn = await self.turns.run(
-            request.app.ctx.agent, on_new_message, conversation.value, text,
+            request.app.ctx.agent,
+            on_new_message,
+            conversation.value,
+            text,
             # Only the tenant is ever stored (bot/tracker_store.py); client_key is for this turn's actions.
-            metadata={"tenant": conversation.tenant, "client_key": self._client_key(request)}, trusted=trusted,
+            metadata={"tenant": conversation.tenant, "client_key": self._client_key(request)},
+            trusted=trusted,
         )
         return to_widget_messages(turn.outputs)

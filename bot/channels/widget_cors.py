@@ -8,8 +8,6 @@ so it can never widen who may use a tenant's conversations.
 
 from __future__ import annotations
 
-from typing import Dict, Optional
-
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -40,7 +38,7 @@ def allow_any_origin(request: Request) -> None:
     request.ctx.widget_cors_origin = "*"
 
 
-def preflight_origin(request: Request, signer: ConversationSigner, tenants: Dict[str, Tenant]) -> Optional[str]:
+def preflight_origin(request: Request, signer: ConversationSigner, tenants: dict[str, Tenant]) -> str | None:
     """The origin to allow for an OPTIONS preflight, worked out from the path alone."""
     origin = request.headers.get("origin")
     if not origin:
@@ -59,7 +57,7 @@ def preflight_origin(request: Request, signer: ConversationSigner, tenants: Dict
     return origin if any(t.allows_origin(origin) for t in tenants.values()) else None
 
 
-def finish(request: Request, resp: HTTPResponse, signer: ConversationSigner, tenants: Dict[str, Tenant]) -> None:
+def finish(request: Request, resp: HTTPResponse, signer: ConversationSigner, tenants: dict[str, Tenant]) -> None:
     """Last word on every widget response: our CORS decision and the security headers.
 
     Runs after Rasa's app-wide CORS (sanic-cors), whose headers are removed here.

@@ -10,7 +10,6 @@ Content-Security-Policy lets it load only its own files and talk only to this se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Optional
 
 from sanic import response
 from sanic.request import Request
@@ -51,11 +50,11 @@ def frame_ancestors(tenant: Tenant) -> str:
     return " ".join(tenant.allowed_origins) or "'none'"
 
 
-def frame_page(tenant: Optional[Tenant]) -> HTTPResponse:
+def frame_page(tenant: Tenant | None) -> HTTPResponse:
     """The frame's page, embeddable only by the tenant's own sites; 404 for a tenant that does not exist."""
     if tenant is None:
         return response.text("This chat isn't set up for that organisation.", status=404)
-    headers: Dict[str, str] = {"Content-Security-Policy": FRAME_POLICY.format(ancestors=frame_ancestors(tenant))}
+    headers: dict[str, str] = {"Content-Security-Policy": FRAME_POLICY.format(ancestors=frame_ancestors(tenant))}
     return response.raw(
         (WEB_WIDGET / "frame.html").read_bytes(), content_type="text/html; charset=utf-8", headers=headers
     )

@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Union
 
 WILDCARD = "*"
 NUMBER = "#"
@@ -68,25 +69,80 @@ def _collapse(word: str) -> str:
 # Only forms whose other meanings are harmless here: "hell" -> "he will" leaves "what the hell" as
 # "what the he will", which no phrase matches; "well" (we'll) and "were" (we're) are left alone.
 _EXPANSION_SOURCE: dict[str, str] = {
-    "im": "i am", "ive": "i have", "ill": "i will", "id": "i would",
-    "youre": "you are", "youve": "you have", "youll": "you will", "youd": "you would",
-    "hes": "he is", "hell": "he will", "hed": "he would",
-    "shes": "she is", "shell": "she will", "shed": "she would",
-    "theyre": "they are", "theyve": "they have", "theyll": "they will", "theyd": "they would",
+    "im": "i am",
+    "ive": "i have",
+    "ill": "i will",
+    "id": "i would",
+    "youre": "you are",
+    "youve": "you have",
+    "youll": "you will",
+    "youd": "you would",
+    "hes": "he is",
+    "hell": "he will",
+    "hed": "he would",
+    "shes": "she is",
+    "shell": "she will",
+    "shed": "she would",
+    "theyre": "they are",
+    "theyve": "they have",
+    "theyll": "they will",
+    "theyd": "they would",
     "itll": "it will",
-    "dont": "do not", "dnt": "do not", "cnt": "can not", "doesnt": "does not", "didnt": "did not",
-    "cant": "can not", "cannot": "can not", "couldnt": "could not",
-    "wont": "will not", "wouldnt": "would not", "shouldnt": "should not",
-    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not",
-    "havent": "have not", "hasnt": "has not", "hadnt": "had not", "aint": "am not",
-    "wanna": "want to", "wnt": "want", "wan": "want", "wna": "want to",
-    "gonna": "going to", "gunna": "going to", "ganna": "going to", "gna": "going to", "finna": "going to",
-    "imma": "i am going to", "tryna": "trying to", "gotta": "got to", "goin": "going",
-    "u": "you", "r": "are", "b": "be", "2": "to", "4": "for", "bout": "about", "abt": "about",
-    "wud": "would", "cud": "could", "shud": "should",
-    "rn": "right now", "nite": "night", "tonite": "tonight", "2nite": "tonight", "2night": "tonight",
-    "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-    "every1": "everyone", "some1": "someone", "no1": "no one", "any1": "anyone",
+    "dont": "do not",
+    "dnt": "do not",
+    "cnt": "can not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "cannot": "can not",
+    "couldnt": "could not",
+    "wont": "will not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "aint": "am not",
+    "wanna": "want to",
+    "wnt": "want",
+    "wan": "want",
+    "wna": "want to",
+    "gonna": "going to",
+    "gunna": "going to",
+    "ganna": "going to",
+    "gna": "going to",
+    "finna": "going to",
+    "imma": "i am going to",
+    "tryna": "trying to",
+    "gotta": "got to",
+    "goin": "going",
+    "u": "you",
+    "r": "are",
+    "b": "be",
+    "2": "to",
+    "4": "for",
+    "bout": "about",
+    "abt": "about",
+    "wud": "would",
+    "cud": "could",
+    "shud": "should",
+    "rn": "right now",
+    "nite": "night",
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "every1": "everyone",
+    "some1": "someone",
+    "no1": "no one",
+    "any1": "anyone",
 }
 _EXPANSIONS: dict[str, tuple[str, ...]] = {
     _collapse(short): tuple(_collapse(word) for word in full.split()) for short, full in _EXPANSION_SOURCE.items()
@@ -150,8 +206,35 @@ _NEGATIONS = frozenset({"not", "never", "no", "ever"})
 
 _NUMBER_WORDS = frozenset(
     _collapse(word)
-    for word in """five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
-    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds dozen dozens""".split()
+    for word in [
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+    ]
 )
 
 _ENDINGS = ("ing", "in", "ed", "es", "en", "s", "d", "t")
@@ -313,9 +396,11 @@ class _Choice:
         self.options = options
         starts = [_start_letters(option) for option in options]
         # Only the options that can start with a word's first letter are worth trying there.
-        self._anywhere = tuple(option for option, letters in zip(options, starts) if letters is None)
+        self._anywhere = tuple(option for option, letters in zip(options, starts, strict=True) if letters is None)
         self._by_letter = {
-            letter: tuple(option for option, letters in zip(options, starts) if letters is None or letter in letters)
+            letter: tuple(
+                option for option, letters in zip(options, starts, strict=True) if letters is None or letter in letters
+            )
             for letter in set().union(*(letters for letters in starts if letters is not None))
         }
 
@@ -417,7 +502,7 @@ class CrisisPhrase:
     first_words: frozenset[_Word] | None
 
     @classmethod
-    def parse(cls, category: str, phrase: str) -> "CrisisPhrase":
+    def parse(cls, category: str, phrase: str) -> CrisisPhrase:
         items: list[_Item] = []
         for token in phrase.split():
             items.extend(_parse_token(token, phrase))
@@ -471,7 +556,7 @@ class CrisisMatcher:
     @classmethod
     def from_lexicon(
         cls, lexicon: Mapping[str, Sequence[str]], word_sets: Mapping[str, str] | None = None
-    ) -> "CrisisMatcher":
+    ) -> CrisisMatcher:
         """Builds a matcher from {category: [phrase, ...]}, with `@name` sets spelt out from `word_sets`."""
         expanded = expand_word_sets(lexicon, word_sets)
         return cls(CrisisPhrase.parse(category, phrase) for category, phrases in expanded.items() for phrase in phrases)

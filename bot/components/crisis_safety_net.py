@@ -2,16 +2,16 @@
 
 It runs after the intent classifier and the FallbackClassifier, so it overrides both: detecting a
 crisis does not depend on how well the classifier was trained. Without a lexicon match, a crisis
-guess from the classifier stands only when it is confident (`classifier_min_confidence`). The lexicon is read from YAML at
-training time, its named word sets spelt out, and stored in the model, so a running server never
-depends on files outside the model.
+guess from the classifier stands only when it is confident (`classifier_min_confidence`). The lexicon
+is read from YAML at training time, its named word sets spelt out, and stored in the model, so a running
+server never depends on files outside the model.
 The message's metadata records only which category matched, never the words.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Optional
 
 import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -33,7 +33,7 @@ PARSE_DATA_KEY = "crisis_safety_net"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "lexicon_path": "data/safety/crisis_lexicon.yml",
             "intent": "crisis",
@@ -45,10 +45,10 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        lexicon: Optional[Dict[Text, List[Text]]] = None,
+        lexicon: Optional[dict[str, list[str]]] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -59,11 +59,11 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CrisisSafetyNet":
+    ) -> CrisisSafetyNet:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -81,18 +81,18 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "CrisisSafetyNet":
+    ) -> CrisisSafetyNet:
         # Failing loudly is deliberate: a bot without its safety net must not start.
         with model_storage.read_from(resource) as directory:
             lexicon = rasa.shared.utils.io.read_json_file(directory / LEXICON_FILE_NAME)
         return cls(config, model_storage, resource, lexicon)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             match = self._matcher.find(text) if text else None

@@ -19,7 +19,7 @@ Output, in the parse data:
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Optional
 
 import joblib
 import numpy as np
@@ -62,17 +62,19 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def clauses_asking(text: str) -> List[str]:
+def clauses_asking(text: str) -> list[str]:
     """The parts of a message that ask something, for finding a question inside a longer message."""
     clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(text) if clause and clause.strip()]
     return [clause for clause in clauses if clause.endswith("?") or _QUESTION_START.match(clause)]
 
 
-def _classifier(config: Dict[str, Any]) -> Any:
+def _classifier(config: dict[str, Any]) -> Any:
     if config["classifier"] == "logistic":
         return LogisticRegression(C=config["C"], max_iter=1000, class_weight="balanced", random_state=42)
     if config["classifier"] == "sgd_logistic":
-        return SGDClassifier(loss="log_loss", alpha=config["alpha"], class_weight="balanced", max_iter=50, tol=1e-4, random_state=42)
+        return SGDClassifier(
+            loss="log_loss", alpha=config["alpha"], class_weight="balanced", max_iter=50, tol=1e-4, random_state=42
+        )
     if config["classifier"] == "linear_svm":
         return LinearSVC(C=config["C"], class_weight="balanced", random_state=42)
     raise ValueError(f"Unknown classifier {config['classifier']!r}: linear_svm, sgd_logistic or logistic.")
@@ -81,7 +83,7 @@ def _classifier(config: Dict[str, Any]) -> Any:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "retrieval_intent": "faq",
             # A question inside a message with another intent is answered only above this confidence.
@@ -100,10 +102,10 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[Dict[str, Any]] = None,
+        model: Optional[dict[str, Any]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -113,11 +115,11 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ReclaimIntentClassifier":
+    ) -> ReclaimIntentClassifier:
         return cls(config, model_storage, resource)
 
     # ---- training -------------------------------------------------------------------------------
@@ -133,8 +135,8 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
         return str(intent)
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts: List[str] = []
-        labels: List[str] = []
+        texts: list[str] = []
+        labels: list[str] = []
         for message in training_data.intent_examples:
             label = self._label(message)
             if label is not None:
@@ -146,7 +148,7 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @staticmethod
-    def fit(texts: List[str], labels: List[str], config: Dict[str, Any]) -> Dict[str, Any]:
+    def fit(texts: list[str], labels: list[str], config: dict[str, Any]) -> dict[str, Any]:
         words = TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True)
         features = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
@@ -157,19 +159,19 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "ReclaimIntentClassifier":
+    ) -> ReclaimIntentClassifier:
         with model_storage.read_from(resource) as directory:
             model = joblib.load(directory / MODEL_FILE_NAME)
         return cls(config, model_storage, resource, model)
 
     # ---- prediction ------------------------------------------------------------------------------
 
-    def probabilities(self, texts: List[str]) -> List[Dict[str, float]]:
+    def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         """For each text, the probability of every class (intents and faq/<id> questions)."""
         assert self._model is not None
         features = hstack([self._model["words"].transform(texts), self._model["chars"].transform(texts)]).tocsr()
@@ -181,7 +183,7 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
             scores = np.asarray(classifier.decision_function(features)) * self._config["temperature"]
             scores = np.exp(scores - scores.max(axis=1, keepdims=True))
             rows = scores / scores.sum(axis=1, keepdims=True)
-        return [dict(zip(classes, map(float, row))) for row in rows]
+        return [dict(zip(classes, map(float, row), strict=True)) for row in rows]
 
     def _has_a_known_word(self, text: str) -> bool:
         words = self._model["words"] if self._model else None
@@ -193,7 +195,7 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
     def _is_question(self, label: str) -> bool:
         return label.startswith(self._config["retrieval_intent"] + "/")
 
-    def _intents(self, probabilities: Dict[str, float]) -> List[Tuple[str, float]]:
+    def _intents(self, probabilities: dict[str, float]) -> list[tuple[str, float]]:
         """Intent ranking, with the questions standing together as the retrieval intent. Its score is the
         best question's, not their sum: an unclear message spreads a little over many questions, and
         the sum would make it look like a confident question."""
@@ -204,26 +206,29 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
         total = sum(scores.values()) or 1.0
         return sorted(((name, p / total) for name, p in scores.items()), key=lambda item: -item[1])
 
-    def _questions(self, probabilities: Dict[str, float]) -> List[Tuple[str, float]]:
+    def _questions(self, probabilities: dict[str, float]) -> list[tuple[str, float]]:
         """Question ranking, renormalised over the questions only."""
         questions = {label: p for label, p in probabilities.items() if self._is_question(label)}
         total = sum(questions.values()) or 1.0
         return sorted(((label, p / total) for label, p in questions.items()), key=lambda item: -item[1])
 
-    def _embedded_question(self, text: str) -> Optional[Tuple[str, float]]:
+    def _embedded_question(self, text: str) -> Optional[tuple[str, float]]:
         asking = clauses_asking(text)
         if not asking:
             return None
-        best: Optional[Tuple[str, float]] = None
+        best: Optional[tuple[str, float]] = None
         for probabilities in self.probabilities(asking):
             label = max(probabilities, key=probabilities.__getitem__)
             confidence = probabilities[label]
-            if self._is_question(label) and confidence >= self._config["embedded_min_confidence"]:
-                if best is None or confidence > best[1]:
-                    best = (label, confidence)
+            if (
+                self._is_question(label)
+                and confidence >= self._config["embedded_min_confidence"]
+                and (best is None or confidence > best[1])
+            ):
+                best = (label, confidence)
         return best
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
         for message in messages:
@@ -261,7 +266,7 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
         question = {"id": label.split("/", 1)[1], "confidence": confidence, "embedded": embedded}
         message.set(QUESTION_KEY, question, add_to_output=True)
 
-    def _set_response_selector(self, message: Message, questions: List[Tuple[str, float]]) -> None:
+    def _set_response_selector(self, message: Message, questions: list[tuple[str, float]]) -> None:
         retrieval_intent = self._config["retrieval_intent"]
         label, confidence = questions[0]
         message.set(
@@ -276,7 +281,8 @@ class ReclaimIntentClassifier(GraphComponent, IntentClassifier):
                         "utter_action": f"utter_{label}",
                     },
                     RESPONSE_SELECTOR_RANKING_KEY: [
-                        {PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: name} for name, p in questions[:RANKING_LENGTH]
+                        {PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: name}
+                        for name, p in questions[:RANKING_LENGTH]
                     ],
                 },
             },

@@ -11,7 +11,7 @@ the facts form, which knows the person's role.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,13 +32,19 @@ YOUNGEST = 8
 ADULT_AGE = 18
 
 
-def young_speaker_spans(text: Text) -> List[Dict[Text, Any]]:
+def young_speaker_spans(text: str) -> list[dict[str, Any]]:
     """The first-person statements of an age under 18 in the text, as Rasa entities."""
     found = []
     for match in FIRST_PERSON_AGE.finditer(text):
         if YOUNGEST <= int(match["age"]) < ADULT_AGE:
             found.append(
-                {"entity": ENTITY, "value": True, "start": match.start(), "end": match.end(), "extractor": "YoungSpeaker"}
+                {
+                    "entity": ENTITY,
+                    "value": True,
+                    "start": match.start(),
+                    "end": match.end(),
+                    "extractor": "YoungSpeaker",
+                }
             )
     return found
 
@@ -48,14 +54,14 @@ class YoungSpeaker(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "YoungSpeaker":
+    ) -> YoungSpeaker:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             spans = young_speaker_spans(message.get(TEXT) or "")
             if spans:

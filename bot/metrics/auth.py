@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Optional
+from typing import TypeGuard
 
 from bot.secret_length import require_long_secret
 from bot.settings import Settings, settings
@@ -32,7 +33,7 @@ def env_name(tenant_id: str) -> str:
     return "DASHBOARD_TOKEN_" + env_suffix(tenant_id)
 
 
-def expected_hash(tenant: Tenant, config: Optional[Settings] = None) -> Optional[str]:
+def expected_hash(tenant: Tenant, config: Settings | None = None) -> str | None:
     """The hash a tenant's token must have, or None when the tenant has no dashboard. `config`: tests' own settings."""
     from_env = (config or settings()).per_tenant("DASHBOARD_TOKEN", tenant.id)
     if from_env:
@@ -40,7 +41,7 @@ def expected_hash(tenant: Tenant, config: Optional[Settings] = None) -> Optional
     return tenant.dashboard_token_sha256
 
 
-def require_long_tokens(tenants: Iterable[Tenant], config: Optional[Settings] = None) -> None:
+def require_long_tokens(tenants: Iterable[Tenant], config: Settings | None = None) -> None:
     """Stops start-up when a DASHBOARD_TOKEN_<ID> in the environment is under 32 bytes. (A token kept as
     its SHA-256 in a tenant file cannot be measured: `make dashboard-token` makes 256-bit ones.)"""
     for tenant in tenants:
@@ -49,7 +50,8 @@ def require_long_tokens(tenants: Iterable[Tenant], config: Optional[Settings] = 
             require_long_secret(env_name(tenant.id), token)
 
 
-def check_token(tenant: Optional[Tenant], token: str, config: Optional[Settings] = None) -> bool:
+def check_token(tenant: Tenant | None, token: str, config: Settings | None = None) -> TypeGuard[Tenant]:
+    """Whether `token` is `tenant`'s dashboard token (so True means `tenant` is not None)."""
     expected = expected_hash(tenant, config) if tenant is not None else None
     # Hashing first makes the comparison's length fixed; an unknown tenant still costs a hash.
     presented = token_hash(token or "")
@@ -70,7 +72,7 @@ class Sessions:
         self._clock = clock
 
     def _sign(self, tenant_id: str, expiry: int, session_id: str, hash_: str) -> str:
-        message = f"{tenant_id}:{expiry}:{session_id}:{hash_}".encode("utf-8")
+        message = f"{tenant_id}:{expiry}:{session_id}:{hash_}".encode()
         return base64.urlsafe_b64encode(hmac.new(self._key, message, hashlib.sha256).digest()).rstrip(b"=").decode()
 
     def issue(self, tenant: Tenant, hash_: str) -> str:
@@ -78,7 +80,7 @@ class Sessions:
         session_id = secrets.token_urlsafe(16)
         return f"{tenant.id}.{expiry}.{session_id}.{self._sign(tenant.id, expiry, session_id, hash_)}"
 
-    def read(self, value: Optional[str], tenants: Mapping[str, Tenant], config: Optional[Settings] = None) -> Optional[Session]:
+    def read(self, value: str | None, tenants: Mapping[str, Tenant], config: Settings | None = None) -> Session | None:
         """The session, or None for a missing, expired, forged or outdated one. Revocation is checked by
         the caller (revocations.py), since it may need a shared store."""
         if not value or len(value) > 300 or value.count(".") != 3:

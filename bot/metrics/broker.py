@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import AbstractEventLoop
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
@@ -26,14 +26,14 @@ def tenant_ids() -> list:
 
 
 class MetricsEventBroker(EventBroker):
-    def __init__(self, counter: Optional[EventCounter] = None, recorder: Optional[Recorder] = None) -> None:
+    def __init__(self, counter: EventCounter | None = None, recorder: Recorder | None = None) -> None:
         self.counter = counter if counter is not None else EventCounter(tenant_ids())
         self.recorder = recorder if recorder is not None else shared_recorder()
 
     @classmethod
     async def from_endpoint_config(
-        cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
-    ) -> "MetricsEventBroker":
+        cls, broker_config: EndpointConfig, event_loop: AbstractEventLoop | None = None
+    ) -> MetricsEventBroker:
         broker = cls()
         try:
             broker.recorder.store  # noqa: B018 - creates the table now, so the dashboard works from the start
@@ -42,7 +42,7 @@ class MetricsEventBroker(EventBroker):
         logger.info("Metrics: counting anonymous figures for %d tenant(s).", len(broker.counter.tenants))
         return broker
 
-    def publish(self, event: Dict[Text, Any]) -> None:
+    def publish(self, event: dict[str, Any]) -> None:
         try:
             increments = self.counter.count(event)
             if increments:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Tuple
 
 import yaml
 
@@ -24,7 +23,7 @@ ALL = "all"
 OTHER = "other"
 
 # metric id -> (heading on the dashboard, what one count means). Order is the dashboard's order.
-METRICS: Dict[str, Tuple[str, str]] = {
+METRICS: dict[str, tuple[str, str]] = {
     "conversations_started": ("Conversations started", "a conversation started"),
     "situation": ("Situations chosen", "a conversation where the person chose this situation"),
     "nation": ("Nations", "a conversation where the person said where they live"),
@@ -48,7 +47,7 @@ WIDGET_METRICS = ("link_clicked", "quick_exit")
 _ID = re.compile(r"^[a-z0-9_]{1,100}$")
 
 
-def _ids_in(directory: Path, list_key: str) -> FrozenSet[str]:
+def _ids_in(directory: Path, list_key: str) -> frozenset[str]:
     ids = set()
     for path in sorted(directory.glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -59,17 +58,17 @@ def _ids_in(directory: Path, list_key: str) -> FrozenSet[str]:
 
 
 @lru_cache(maxsize=1)
-def offence_ids() -> FrozenSet[str]:
+def offence_ids() -> frozenset[str]:
     return _ids_in(DATA / "law", "offences")
 
 
 @lru_cache(maxsize=1)
-def service_ids() -> FrozenSet[str]:
+def service_ids() -> frozenset[str]:
     return _ids_in(DATA / "services", "services")
 
 
 @lru_cache(maxsize=1)
-def allowed_values() -> Dict[str, FrozenSet[str]]:
+def allowed_values() -> dict[str, frozenset[str]]:
     """metric -> every value it may be stored with."""
     return {
         "conversations_started": frozenset({ALL}),
@@ -90,7 +89,7 @@ def is_allowed(metric: str, value: str) -> bool:
     return isinstance(value, str) and value in allowed_values().get(metric, frozenset())
 
 
-def clean_value(metric: str, value: Optional[str]) -> Optional[str]:
+def clean_value(metric: str, value: str | None) -> str | None:
     """The value if it may be counted for `metric`; for link clicks an unknown service is "other"."""
     value = ALL if value is None else value
     if is_allowed(metric, value):
@@ -101,24 +100,26 @@ def clean_value(metric: str, value: Optional[str]) -> Optional[str]:
 
 
 @lru_cache(maxsize=1)
-def _value_labels() -> Dict[str, Dict[str, str]]:
+def _value_labels() -> dict[str, dict[str, str]]:
     summary = yaml.safe_load((DATA / "content" / "summary.yml").read_text(encoding="utf-8")) or {}
     values = summary.get("values") or {}
-    labels: Dict[str, Dict[str, str]] = {
+    labels: dict[str, dict[str, str]] = {
         "situation": {k: str(v) for k, v in (values.get("situation") or {}).items()},
         "nation": {k: str(v) for k, v in (values.get("nation") or {}).items()},
     }
     labels["situation"].setdefault("not_said", "chose not to say")
     labels["nation"].setdefault("not_said", "chose not to say")
-    offences: Dict[str, str] = {}
+    offences: dict[str, str] = {}
     for path in sorted((DATA / "law").glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in raw.get("offences") or []:
             if isinstance(item, dict) and item.get("id") and item.get("title"):
                 place = str(item.get("jurisdiction", "")).replace("_", " ").title().replace(" And ", " and ")
-                offences[item["id"]] = f"{item['title']} ({place}, {item.get('statute', '')} {item.get('section', '')})".replace(" )", ")")
+                offences[item["id"]] = (
+                    f"{item['title']} ({place}, {item.get('statute', '')} {item.get('section', '')})".replace(" )", ")")
+                )
     labels["offence_explained"] = offences
-    services: Dict[str, str] = {}
+    services: dict[str, str] = {}
     for path in sorted((DATA / "services").glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in (raw.get("services") or []) if isinstance(raw, dict) else []:

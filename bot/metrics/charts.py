@@ -8,8 +8,8 @@ the published (keyed-rounded) ones from suppression.py, never the counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import List, Optional, Sequence, Tuple
 
 from bot.metrics.suppression import FEWER, FEWER_SHORT, total_text
 
@@ -20,7 +20,7 @@ GRID = "#b1b4b6"
 FONT = 'font-family="Arial, sans-serif" font-size="14"'
 
 
-def _scale(values: Sequence[int]) -> Tuple[int, int]:
+def _scale(values: Sequence[int]) -> tuple[int, int]:
     """(top of the scale, tick step): 1, 2 or 5 times a power of ten, at most 5 ticks, at least 5."""
     top = max(list(values) + [5])
     power = 1
@@ -41,7 +41,7 @@ def _pattern(chart_id: str) -> str:
 
 
 def column_chart(
-    chart_id: str, title: str, description: str, labels: Sequence[str], cells: Sequence[Optional[int]]
+    chart_id: str, title: str, description: str, labels: Sequence[str], cells: Sequence[int | None]
 ) -> str:
     """Vertical bars, one per week. `cells`: the shown counts, None for hidden ones."""
     width, height, left, bottom, top = 640, 260, 48, 48, 16
@@ -49,7 +49,7 @@ def column_chart(
     scale_max, step = _scale([c for c in cells if c is not None])
     slot = plot_w / max(len(cells), 1)
     bar_w = max(min(slot * 0.7, 48), 4)
-    parts: List[str] = [
+    parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
@@ -71,7 +71,8 @@ def column_chart(
                 f'fill="url(#{chart_id}-hidden)" stroke="{HIDDEN}"/>'
             )
             parts.append(
-                f'<text x="{centre:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" fill="{TEXT}" {FONT}>{escape(FEWER_SHORT)}</text>'
+                f'<text x="{centre:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" fill="{TEXT}" {FONT}>'
+                f"{escape(FEWER_SHORT)}</text>"
             )
         elif cell > 0:
             h = plot_h * cell / scale_max
@@ -92,13 +93,13 @@ def column_chart(
     return "".join(parts)
 
 
-def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[str, int, bool]]) -> str:
+def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[tuple[str, int, bool]]) -> str:
     """Horizontal bars, one per value. `rows`: (label, total of shown (rounded) weeks, some weeks hidden)."""
     row_h, label_w, width = 30, 300, 640
     height = row_h * max(len(rows), 1) + 12
     plot_w = width - label_w - 160  # room after the longest bar for "100 + weeks under 10"
     scale_max, _ = _scale([total for _, total, _ in rows])
-    parts: List[str] = [
+    parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
@@ -107,7 +108,9 @@ def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[Tuple[
     for index, (label, total, partial) in enumerate(rows):
         y = 6 + index * row_h
         short = label if len(label) <= 40 else label[:38] + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end" fill="{TEXT}" {FONT}>{escape(short)}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end" fill="{TEXT}" {FONT}>{escape(short)}</text>'
+        )
         w = plot_w * total / scale_max
         if w > 0:
             parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" fill="{BAR}"/>')

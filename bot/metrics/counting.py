@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any
 
 from bot.channels.signed_ids import tenant_of
 from bot.metrics.catalogue import ALL, clean_value
@@ -52,10 +53,10 @@ def day_of(timestamp: Any, now: Callable[[], float]) -> dt.date:
 
 @dataclass
 class _Conversation:
-    tenant: Optional[str] = None
-    counted: Set[Tuple[str, str]] = field(default_factory=set)
+    tenant: str | None = None
+    counted: set[tuple[str, str]] = field(default_factory=set)
     # Counts seen before the tenant is known (a session starts before its first message is logged).
-    waiting: List[Tuple[dt.date, str, str]] = field(default_factory=list)
+    waiting: list[tuple[dt.date, str, str]] = field(default_factory=list)
 
 
 class EventCounter:
@@ -68,7 +69,7 @@ class EventCounter:
         self.tenants = frozenset(tenants) | {DEFAULT_TENANT}
         self.max_conversations = max_conversations
         self._now = now
-        self._conversations: "OrderedDict[str, _Conversation]" = OrderedDict()
+        self._conversations: OrderedDict[str, _Conversation] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._conversations)
@@ -83,10 +84,10 @@ class EventCounter:
             self._conversations.move_to_end(sender)
         return conversation
 
-    def _known(self, tenant: Any) -> Optional[str]:
+    def _known(self, tenant: Any) -> str | None:
         return tenant if isinstance(tenant, str) and tenant in self.tenants else None
 
-    def count(self, event: Dict[str, Any]) -> List[Increment]:
+    def count(self, event: dict[str, Any]) -> list[Increment]:
         """The counts one published event adds. Never raises for odd input: it returns []."""
         if not isinstance(event, dict) or not isinstance(event.get("sender_id"), str):
             return []
@@ -94,10 +95,12 @@ class EventCounter:
         kind = event.get("event")
         day = day_of(event.get("timestamp"), self._now)
         conversation = self._conversation(sender)
-        found: List[Tuple[str, str, bool]] = []  # (metric, value, once per conversation)
+        found: list[tuple[str, str, bool]] = []  # (metric, value, once per conversation)
 
         if kind == "user":
-            metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+            metadata = event.get("metadata")
+            if not isinstance(metadata, dict):
+                metadata = {}
             tenant = self._known(metadata.get("tenant")) if event.get("input_channel") == WIDGET_CHANNEL else None
             if conversation.tenant is None or tenant is not None:
                 conversation.tenant = tenant or DEFAULT_TENANT
@@ -118,9 +121,11 @@ class EventCounter:
                     conversation.tenant = self._known(tenant_of(sender))
                     conversation.tenant = conversation.tenant or DEFAULT_TENANT
         elif kind == "bot":
-            data = event.get("data") if isinstance(event.get("data"), dict) else {}
-            custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
-            services = custom.get("services") if isinstance(custom.get("services"), list) else []
+            data = event.get("data")
+            custom = data.get("custom") if isinstance(data, dict) else None
+            services = custom.get("services") if isinstance(custom, dict) else None
+            if not isinstance(services, list):
+                services = []
             found.extend(("service_routed", s, True) for s in services if isinstance(s, str))
 
         for metric, raw_value, once in found:
@@ -142,7 +147,7 @@ class EventCounter:
         return ready
 
     @staticmethod
-    def _slot_counts(name: Any, value: Any) -> Iterable[Tuple[str, str, bool]]:
+    def _slot_counts(name: Any, value: Any) -> Iterable[tuple[str, str, bool]]:
         values = value if isinstance(value, list) else [value]
         if name == "situation":
             return [("situation", v, True) for v in values if isinstance(v, str)]

@@ -8,7 +8,6 @@ labelled as such.
 from __future__ import annotations
 
 from html import escape
-from typing import List, Optional
 
 from bot.metrics import charts
 from bot.metrics.catalogue import ALL, METRICS, value_label
@@ -22,21 +21,25 @@ TOTAL = "Total of the rounded weeks"
 CSS = """
 *{box-sizing:border-box}
 body{margin:0;font-family:Arial,sans-serif;font-size:1.1875rem;line-height:1.4;color:#0b0c0c;background:#fff}
-a{color:#1d70b8}a:visited{color:#4c2c92}a:focus,button:focus,input:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 4px #0b0c0c}
+a{color:#1d70b8}a:visited{color:#4c2c92}
+a:focus,button:focus,input:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 4px #0b0c0c}
 .skip{position:absolute;left:-9999px}.skip:focus{position:static;display:block;padding:8px;background:#fd0;color:#0b0c0c}
 header{background:#0b0c0c;color:#fff;padding:12px 16px}header p{margin:0;font-weight:700;font-size:1.5rem}
 main{max-width:960px;margin:0 auto;padding:24px 16px 48px}
 h1{font-size:2.25rem;margin:0 0 16px}h2{font-size:1.5rem;margin:40px 0 12px}
 label{display:block;font-weight:700;margin:16px 0 4px}
 input{font:inherit;width:100%;max-width:24em;padding:6px;border:2px solid #0b0c0c}
-button{font:inherit;margin-top:20px;padding:8px 14px;border:0;background:#00703c;color:#fff;box-shadow:0 2px #002d18;cursor:pointer}
+button{font:inherit;margin-top:20px;padding:8px 14px;border:0;background:#00703c;color:#fff;
+box-shadow:0 2px #002d18;cursor:pointer}
 button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px #929191}
 .error{border-left:5px solid #d4351c;padding:8px 16px;margin:16px 0}.error p{margin:0;color:#d4351c;font-weight:700}
 .inset{border-left:5px solid #b1b4b6;padding:4px 16px;margin:16px 0}
 nav ul{list-style:none;padding:0;display:flex;gap:24px;flex-wrap:wrap}nav a[aria-current]{font-weight:700;color:#0b0c0c}
 table{border-collapse:collapse;width:100%;margin:12px 0 24px}caption{text-align:left;font-weight:700;margin-bottom:8px}
-th,td{text-align:left;padding:8px 12px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}td.n,th.n{text-align:right}
-.scroll{overflow-x:auto;max-width:100%}th,td{overflow-wrap:break-word}#weekly th[scope=row]{min-width:9em}#weekly td.n{white-space:nowrap}
+th,td{text-align:left;padding:8px 12px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
+td.n,th.n{text-align:right}
+.scroll{overflow-x:auto;max-width:100%}th,td{overflow-wrap:break-word}
+#weekly th[scope=row]{min-width:9em}#weekly td.n{white-space:nowrap}
 svg.chart{width:100%;height:auto;max-width:640px;display:block}
 .actions{display:flex;gap:16px;flex-wrap:wrap;align-items:center}.actions form{margin:0}.actions button{margin-top:0}
 """
@@ -56,11 +59,12 @@ def _layout(title: str, body: str) -> str:
 
 def message_page(title: str, sentence: str) -> str:
     """A page that only says what happened, for when the figures or the form cannot be shown."""
-    return _layout(title, f"<h1>{escape(title)}</h1><p>{escape(sentence)}</p>"
-                          f'<p><a href="{BASE}/">Back to the figures</a></p>')
+    return _layout(
+        title, f'<h1>{escape(title)}</h1><p>{escape(sentence)}</p><p><a href="{BASE}/">Back to the figures</a></p>'
+    )
 
 
-def sign_in_page(error: Optional[str] = None, tenant_id: str = "") -> str:
+def sign_in_page(error: str | None = None, tenant_id: str = "") -> str:
     title = "Sign in to your charity's figures"
     error_html = f'<div class="error" role="alert"><p>{escape(error)}</p></div>' if error else ""
     body = (
@@ -69,10 +73,11 @@ def sign_in_page(error: Optional[str] = None, tenant_id: str = "") -> str:
         "nobody's words are kept, and small numbers are hidden.</p>"
         f'<form method="post" action="{BASE}/sign-in" novalidate>'
         '<label for="tenant">Your organisation\'s ID</label>'
-        f'<input id="tenant" name="tenant" type="text" autocomplete="username" spellcheck="false" value="{escape(tenant_id)}">'
+        '<input id="tenant" name="tenant" type="text" autocomplete="username" spellcheck="false" '
+        f'value="{escape(tenant_id)}">'
         '<label for="token">Access token</label>'
         '<input id="token" name="token" type="password" autocomplete="current-password">'
-        "<button type=\"submit\">Sign in</button></form>"
+        '<button type="submit">Sign in</button></form>'
     )
     return _layout(("Error: " if error else "") + title, body)
 
@@ -88,7 +93,9 @@ def _period_nav(weeks: int) -> str:
 def _weekly_table(figures: Figures) -> str:
     zeros = tuple(0 for _ in figures.weeks)
     singles = [
-        (figures.for_metric(metric) or [Series(metric, ALL, zeros)])[0] for metric in METRICS if metric not in BREAKDOWNS
+        (figures.for_metric(metric) or [Series(metric, ALL, zeros)])[0]
+        for metric in METRICS
+        if metric not in BREAKDOWNS
     ]
     head = "".join(f'<th scope="col" class="n">{escape(METRICS[s.metric][0])}</th>' for s in singles)
     rows = []
@@ -113,12 +120,15 @@ def _breakdown(metric: str, figures: Figures) -> str:
         return f"<h2>{escape(heading)}</h2><p>None counted in these weeks.</p>"
     rows = sorted(((value_label(metric, s.value), s.total) for s in series), key=lambda r: (-r[1].value, r[0]))
     chart = charts.bar_chart(
-        f"chart-{metric}", heading,
+        f"chart-{metric}",
+        heading,
         f"Totals for these weeks, each adding up the rounded weekly numbers; one count is {meaning}. "
         "The table below has the same figures.",
         [(label, total.value, total.partial) for label, total in rows],
     )
-    body = "".join(f'<tr><th scope="row">{escape(label)}</th><td class="n">{escape(total.text)}</td></tr>' for label, total in rows)
+    body = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td class="n">{escape(total.text)}</td></tr>' for label, total in rows
+    )
     return (
         f"<h2>{escape(heading)}</h2>{chart}"
         f'<table><caption>{escape(heading)}: totals</caption><thead><tr><th scope="col">What</th>'
@@ -132,12 +142,14 @@ def figures_page(display_name: str, figures: Figures, weeks: int) -> str:
     started = figures.for_metric(CHARTED)
     cells = list(started[0].cells) if started else [0] * len(figures.weeks)
     chart = charts.column_chart(
-        "chart-conversations", "Conversations started each week",
+        "chart-conversations",
+        "Conversations started each week",
         f"Conversations started each week, oldest first. Striped bars are weeks with {FEWER}. "
         "The table below has the same figures.",
-        [w.label for w in figures.weeks], cells,
+        [w.label for w in figures.weeks],
+        cells,
     )
-    body: List[str] = [
+    body: list[str] = [
         f"<h1>{escape(title)}</h1>",
         _period_nav(weeks),
         f"<p>Weeks from {escape(first.start.strftime('%-d %B %Y'))} to {escape(last.end.strftime('%-d %B %Y'))} "

@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import logging
 import threading
-from typing import Callable, Dict, Iterable, Optional
+from collections.abc import Callable, Iterable
 
 from bot.metrics.counting import Increment
 from bot.metrics.store import Key, MetricsStore
@@ -46,14 +46,18 @@ def _utc_now() -> dt.datetime:
 
 
 class Recorder:
-    def __init__(self, store: Optional[MetricsStore] = None, interval: Optional[float] = None,
-                 now: Callable[[], dt.datetime] = _utc_now) -> None:
+    def __init__(
+        self,
+        store: MetricsStore | None = None,
+        interval: float | None = None,
+        now: Callable[[], dt.datetime] = _utc_now,
+    ) -> None:
         self._store = store
         self.interval = interval or flush_seconds()
         self._now = now
-        self._pending: Dict[Key, int] = {}
+        self._pending: dict[Key, int] = {}
         self._lock = threading.Lock()
-        self._task: Optional[asyncio.Task] = None
+        self._task: asyncio.Task | None = None
 
     @property
     def store(self) -> MetricsStore:
@@ -114,7 +118,7 @@ class Recorder:
         await asyncio.get_running_loop().run_in_executor(None, self.flush)
 
 
-_shared: Optional[Recorder] = None
+_shared: Recorder | None = None
 
 
 def shared_recorder() -> Recorder:

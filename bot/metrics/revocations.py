@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Callable, Dict, Optional, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rasa.core.lock_store import DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX, LockStore, RedisLockStore
 
@@ -25,15 +26,14 @@ class Revocations(Protocol):
     def revoke(self, session_id: str, expiry: float) -> None:
         """Refuse `session_id` from now until `expiry` (Unix time, when the session ends anyway)."""
 
-    def is_revoked(self, session_id: str) -> bool:
-        ...
+    def is_revoked(self, session_id: str) -> bool: ...
 
 
 class MemoryRevocations:
     """For one server. Bounded by sign-outs of live sessions, which need a valid token to create."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._until: Dict[str, float] = {}
+        self._until: dict[str, float] = {}
         self._lock = threading.Lock()
         self._clock = clock
 
@@ -66,7 +66,7 @@ class RedisRevocations:
         return bool(self._red.exists(self._prefix + session_id))
 
 
-def sharing_lock_store(lock_store: Optional[LockStore]) -> Optional[RedisRevocations]:
+def sharing_lock_store(lock_store: LockStore | None) -> RedisRevocations | None:
     """Revocations in the Rasa server's own Redis lock store (the production profiles), or None when its
     lock store is not in Redis (one server: keep them in memory)."""
     if not isinstance(lock_store, RedisLockStore):

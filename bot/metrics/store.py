@@ -8,7 +8,7 @@ never lose or double a count. SQLAlchemy 1.4 in 2.0 style (the Rasa environment 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +17,7 @@ from bot.settings import ROOT, settings
 
 DEFAULT_URL = "sqlite:///var/metrics.db"
 
-Key = Tuple[str, dt.date, str, str]  # tenant, day, metric, value
+Key = tuple[str, dt.date, str, str]  # tenant, day, metric, value
 
 metadata = sa.MetaData()
 counts = sa.Table(
@@ -36,14 +36,14 @@ def database_url() -> str:
     url = settings().metrics_db_url or DEFAULT_URL
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
-        path = ROOT / url[len(prefix):]
+        path = ROOT / url[len(prefix) :]
         path.parent.mkdir(parents=True, exist_ok=True)
         url = prefix + str(path)
     return url
 
 
 class MetricsStore:
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         url = url or database_url()
         # Counts are written by one background flush at a time: a small pool, so N Rasa servers sharing one
         # PostgreSQL stay well inside its max_connections (docs/deploy/scale-out.md). SQLite pools differently.
@@ -79,7 +79,7 @@ class MetricsStore:
                 if not updated:
                     connection.execute(sa.insert(counts).values(**row))
 
-    def daily(self, tenant: str, first: dt.date, last: dt.date) -> Dict[Tuple[str, str, dt.date], int]:
+    def daily(self, tenant: str, first: dt.date, last: dt.date) -> dict[tuple[str, str, dt.date], int]:
         """One tenant's counts from `first` to `last` inclusive: (metric, value, day) -> count."""
         query = sa.select(counts.c.metric, counts.c.value, counts.c.day, counts.c.count).where(
             counts.c.tenant == tenant, counts.c.day >= first, counts.c.day <= last
@@ -91,6 +91,6 @@ class MetricsStore:
         self.engine.dispose()
 
 
-def merge(into: Dict[Key, int], keys: Iterable[Key]) -> None:
+def merge(into: dict[Key, int], keys: Iterable[Key]) -> None:
     for key in keys:
         into[key] = into.get(key, 0) + 1

@@ -47,8 +47,8 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.metrics.catalogue import METRICS
 from bot.settings import LONDON, settings  # weeks are UK calendar weeks, as days are (counting.py)
@@ -69,10 +69,10 @@ PERIODS = {4: "Last 4 weeks (about 30 days)", 13: "Last 13 weeks (about 90 days)
 LATE_MARGIN = dt.timedelta(hours=1)
 
 
-_process_key: Optional[bytes] = None
+_process_key: bytes | None = None
 
 
-def rounding_key(secret: Optional[str] = None) -> bytes:
+def rounding_key(secret: str | None = None) -> bytes:
     """The key for the cells' offsets: HMAC-SHA256(WIDGET_SECRET, ROUNDING_LABEL), the same on every server
     that shares WIDGET_SECRET. Without one (local development), a random key kept for this process only."""
     global _process_key
@@ -95,7 +95,7 @@ def cell_offset(key: bytes, tenant: str, week_start: dt.date, metric: str, value
     return int.from_bytes(digest[:8], "big") % ROUND_TO
 
 
-def shown(count: int, offset: int) -> Optional[int]:
+def shown(count: int, offset: int) -> int | None:
     """The count as it may be published, given its cell's offset (0 to 4): None when it must be hidden
     (1 to 4 always; any count whose rounded value is under SHOWN_FROM), else 5 * floor((count + offset) / 5)."""
     if not 0 <= offset < ROUND_TO:
@@ -127,7 +127,7 @@ class Week:
         return f"{self.start.strftime('%-d %b')} to {self.end.strftime('%-d %b %Y')}"
 
 
-def complete_weeks(today: dt.date, count: int) -> List[Week]:
+def complete_weeks(today: dt.date, count: int) -> list[Week]:
     """The `count` most recent weeks that have ended before `today`, oldest first."""
     this_monday = today - dt.timedelta(days=today.weekday())
     starts = [this_monday - dt.timedelta(weeks=n) for n in range(count, 0, -1)]
@@ -145,7 +145,7 @@ def is_final(day: dt.date, now: dt.datetime) -> bool:
     return now >= final_from(day)
 
 
-def published_weeks(now: dt.datetime, count: int) -> List[Week]:
+def published_weeks(now: dt.datetime, count: int) -> list[Week]:
     """The `count` most recent final weeks at `now`, oldest first. The week still going on is never among
     them, nor the one that ended less than LATE_MARGIN ago."""
     weeks = complete_weeks(now.astimezone(LONDON).date(), count + 1)
@@ -174,7 +174,7 @@ def total_text(value: int, partial: bool) -> str:
 class Series:
     metric: str
     value: str
-    cells: Tuple[Optional[int], ...]  # per week: the shown count, None when hidden
+    cells: tuple[int | None, ...]  # per week: the shown count, None when hidden
 
     @property
     def total(self) -> Total:
@@ -188,20 +188,20 @@ class Series:
 @dataclass(frozen=True)
 class Figures:
     tenant: str
-    weeks: Tuple[Week, ...]
-    series: Tuple[Series, ...]  # only metric-values counted at least once in these weeks
+    weeks: tuple[Week, ...]
+    series: tuple[Series, ...]  # only metric-values counted at least once in these weeks
 
-    def for_metric(self, metric: str) -> List[Series]:
+    def for_metric(self, metric: str) -> list[Series]:
         return [s for s in self.series if s.metric == metric]
 
 
 def weekly_figures(
-    tenant: str, daily: Mapping[Tuple[str, str, dt.date], int], weeks: Sequence[Week], key: Optional[bytes] = None
+    tenant: str, daily: Mapping[tuple[str, str, dt.date], int], weeks: Sequence[Week], key: bytes | None = None
 ) -> Figures:
     """Sums stored days into weeks, then rounds each cell by its keyed offset and hides small ones. The raw
     counts are not kept in the result. `key`: rounding_key() unless given (tests)."""
     key = rounding_key() if key is None else key
-    raw: Dict[Tuple[str, str], List[int]] = {}
+    raw: dict[tuple[str, str], list[int]] = {}
     for (metric, value, day), count in daily.items():
         if metric not in METRICS:
             continue
@@ -210,9 +210,14 @@ def weekly_figures(
                 raw.setdefault((metric, value), [0] * len(weeks))[index] += count
     order = list(METRICS)
     series = [
-        Series(metric, value, tuple(
-            shown(c, cell_offset(key, tenant, week.start, metric, value)) for c, week in zip(counts, weeks)
-        ))
+        Series(
+            metric,
+            value,
+            tuple(
+                shown(c, cell_offset(key, tenant, week.start, metric, value))
+                for c, week in zip(counts, weeks, strict=True)
+            ),
+        )
         for (metric, value), counts in sorted(raw.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))
         if any(counts)
     ]

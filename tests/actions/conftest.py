@@ -8,16 +8,17 @@ import os
 # may have loaded earlier with different data (tests/actions/directory test the database itself).
 os.environ["DATABASE_URL"] = "sqlite://"
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import TODAY
 
 from actions import content
 from actions.facts_form import ValidateFactsForm
 from actions.settings import settings
 from tests.settings_cache import settings_monkeypatch
-from tracker_helpers import TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import yaml
 from rasa_sdk import Tracker
-
 from tracker_helpers import ALL_SLOTS
 
 WEEKDAYS_9_TO_5 = {
@@ -27,8 +26,12 @@ def tenant_file(directory: Path, tenant_id: str, handoff: dict[str, Any] | None)
 
 
 def handoff(route: str, **extra: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"name": f"Team {route}", "route": route, "hours": "Monday to Friday, 9am to 5pm",
-                            "opening_hours": WEEKDAYS_9_TO_5}
+    base: dict[str, Any] = {
+        "name": f"Team {route}",
+        "route": route,
+        "hours": "Monday to Friday, 9am to 5pm",
+        "opening_hours": WEEKDAYS_9_TO_5,
+    }
     if route == "phone":
         base["phone"] = "029 2018 0999"
     if route == "webchat":

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import make_tracker
 
 from actions import answers, callback_form, content, facts, handoff, summary
 from actions.settings import settings
-from tracker_helpers import make_tracker
 
-NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)  # a Tuesday at noon: office-hours lines open
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)  # a Tuesday at noon: office-hours lines open
 AGE_GROUPS = ("under_13", "13_15", "16_17", "18_plus", "not_said", None)
 # The youngest and oldest age in each group.
 AGE_RANGE = {"under_13": (0, 12), "13_15": (13, 15), "16_17": (16, 17), "18_plus": (18, 120)}
@@ -34,7 +34,9 @@ NATIONS = ("england", "wales", "scotland", "northern_ireland", "outside_uk", Non
 ROLES = ("survivor", "supporter")
 HELPLINE_KINDS = {"helpline", "emotional_support"}
 # Words that say who a service is for, next to its name.
-AGE_LABEL = re.compile(r"under 1[89]|\badults?\b|18 (?:and|or) over|over 18|aged? \d+|young people|worried about a child", re.I)
+AGE_LABEL = re.compile(
+    r"under 1[89]|\badults?\b|18 (?:and|or) over|over 18|aged? \d+|young people|worried about a child", re.I
+)
 
 
 def _services() -> dict[str, dict[str, Any]]:
@@ -78,9 +80,13 @@ def named_in(text: str) -> list[str]:
         if seen:
             found[service_id] = min(seen)
     # "Report Remove (Childline and IWF)" names Report Remove, not the Childline helpline.
-    if "report_remove" in found and "childline" in found and SERVICES["childline"]["phone"] not in text:
-        if text.count("Childline") == text.count("Report Remove"):
-            del found["childline"]
+    if (
+        "report_remove" in found
+        and "childline" in found
+        and SERVICES["childline"]["phone"] not in text
+        and text.count("Childline") == text.count("Report Remove")
+    ):
+        del found["childline"]
     return sorted(found, key=found.__getitem__)
 
 
@@ -96,8 +102,12 @@ def check(offered: list[str], text: str, age_group: str | None, nation: str | No
         service = SERVICES[service_id]
         low, high = service.get("age_min"), service.get("age_max")
         if known is not None:
-            assert low is None or known[0] >= low, f"{where}: {service_id} is for {low} and over, offered to {age_group}"
-            assert high is None or known[1] <= high, f"{where}: {service_id} is for {high} and under, offered to {age_group}"
+            assert low is None or known[0] >= low, (
+                f"{where}: {service_id} is for {low} and over, offered to {age_group}"
+            )
+            assert high is None or known[1] <= high, (
+                f"{where}: {service_id} is for {high} and under, offered to {age_group}"
+            )
         elif (low is not None or high is not None) and text:
             assert AGE_LABEL.search(line_naming(text, service_id)), f"{where}: {service_id} offered without its age"
         if nation in ("england", "wales", "scotland", "northern_ireland"):
@@ -167,7 +177,9 @@ def test_every_answer_to_a_common_question(question: str) -> None:
     """The services listed under an answer follow the property; its prose never sends an adult to Childline."""
     for age_group, nation, role in CASES:
         message = {answers.QUESTION_KEY: {"id": question, "confidence": 1.0}}
-        messages = run(answers.ActionAnswerQuestion(), slots_for(age_group, nation, role), intent="faq", message=message)
+        messages = run(
+            answers.ActionAnswerQuestion(), slots_for(age_group, nation, role), intent="faq", message=message
+        )
         answer = messages[0]["text"]
         listed = "\n".join(line for line in answer.splitlines() if line.startswith("- "))
         prose = "\n".join(line for line in answer.splitlines() if not line.startswith("- "))

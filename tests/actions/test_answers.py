@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions import answers, content
 from tracker_helpers import make_tracker, texts
 
-NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)  # a Tuesday at noon: office-hours lines open
+from actions import answers, content
+
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)  # a Tuesday at noon: office-hours lines open
 FAQ = content.faq()
 CONDITIONS = {"under_18", "image_under_18", "nation", "supporter"}
 NATIONS = {"england", "wales", "scotland", "northern_ireland", "outside_uk"}
@@ -103,7 +103,11 @@ def test_law_answers_say_they_are_not_legal_advice() -> None:
 # ---- the variant that fits the person ------------------------------------------------------------
 
 
-VARIANTS = [(question_id, index) for question_id, entry in sorted(FAQ.items()) for index, _ in enumerate(entry.get("variants") or [])]
+VARIANTS = [
+    (question_id, index)
+    for question_id, entry in sorted(FAQ.items())
+    for index, _ in enumerate(entry.get("variants") or [])
+]
 
 
 @pytest.mark.parametrize(("question_id", "index"), VARIANTS)
@@ -123,15 +127,24 @@ def test_someone_who_has_said_nothing_gets_the_default_answer(question_id: str) 
 
 def test_nation_variants_differ_where_the_law_differs() -> None:
     entry = FAQ["police_anonymity"]
-    by_nation = {n: answers.choose(entry, answers.known_facts({"nation": n, "role": "survivor"}))[0] for n in ("england", "scotland", "northern_ireland")}
+    by_nation = {
+        n: answers.choose(entry, answers.known_facts({"nation": n, "role": "survivor"}))[0]
+        for n in ("england", "scotland", "northern_ireland")
+    }
     assert len(set(by_nation.values())) == 3
 
 
 def test_which_hashing_service_depends_on_age_in_the_image() -> None:
     entry = FAQ["hashing_which_service"]
-    young = answers.choose(entry, answers.known_facts({"age_group": "13_15", "nation": "england", "role": "survivor"}))[0]
-    adult_then_child = answers.choose(entry, answers.known_facts({"age_group": "18_plus", "age_at_image": "under_18", "role": "survivor"}))[0]
-    adult = answers.choose(entry, answers.known_facts({"age_group": "18_plus", "age_at_image": "18_plus", "role": "survivor"}))[0]
+    young = answers.choose(entry, answers.known_facts({"age_group": "13_15", "nation": "england", "role": "survivor"}))[
+        0
+    ]
+    adult_then_child = answers.choose(
+        entry, answers.known_facts({"age_group": "18_plus", "age_at_image": "under_18", "role": "survivor"})
+    )[0]
+    adult = answers.choose(
+        entry, answers.known_facts({"age_group": "18_plus", "age_at_image": "18_plus", "role": "survivor"})
+    )[0]
     assert "Report Remove" in young
     assert "Take It Down" in adult_then_child
     assert "StopNCII" in adult
@@ -192,7 +205,10 @@ async def test_an_unknown_question_is_met_with_a_gentle_ask_again() -> None:
 
 def test_a_question_inside_a_crisis_message_is_left_to_the_crisis_rule() -> None:
     assert answers.question_asked(question_tracker("police_court", intent="crisis", embedded=True)) is None
-    assert answers.question_asked(question_tracker("police_court", intent="report_shared", embedded=True)) == "police_court"
+    assert (
+        answers.question_asked(question_tracker("police_court", intent="report_shared", embedded=True))
+        == "police_court"
+    )
 
 
 async def test_what_happened_in_a_question_is_acknowledged_once_and_kept() -> None:
@@ -209,7 +225,12 @@ async def test_what_happened_in_a_question_is_acknowledged_once_and_kept() -> No
     assert "married" in said[0].lower()  # the answer first
     assert any("Nobody had the right to take those images" in text for text in said[1:])
     assert any("Having private images shared" in text for text in said[1:])
-    assert {"event": "slot", "timestamp": None, "name": "situation", "value": ["taken_without_consent", "shared_without_consent"]} in events
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "situation",
+        "value": ["taken_without_consent", "shared_without_consent"],
+    } in events
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Carry on", "Talk to a person"]
 
 

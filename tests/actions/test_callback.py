@@ -13,20 +13,20 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
+from handoff_helpers import Receiver, handoff
 
 from actions import callback
 from actions.callback import CallbackRequest, deliver, request_body, signature
 from actions.handoff_config import parse_handoff, secret_variable
-from handoff_helpers import Receiver, handoff
 
 CONTACT = "07700 900123"
 REQUEST = CallbackRequest("phone_call", CONTACT, ("weekday_evening", "weekend"), False)
-NOW = dt.datetime(2026, 11, 24, 14, 7, 42, 123456, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 14, 7, 42, 123456, tzinfo=dt.UTC)
 SECRET_A, SECRET_B = "callback-secret-for-charity-a-32-bytes", "callback-secret-for-charity-b-32-bytes"
 CHARITY_A = parse_handoff("charity-a", handoff("callback", callback={"webhook_url": "https://a.example.org/hook"}))
 CHARITY_B = parse_handoff("charity-b", handoff("callback", callback={"webhook_url": "https://b.example.org/hook"}))
@@ -51,8 +51,13 @@ class Sleeps:
 def verify(request: httpx.Request, secret: str) -> bool:
     """The charity's side of it, as docs/callback-webhook.md tells them to check it."""
     timestamp = request.headers["X-Reclaim-Timestamp"]
-    expected = "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + request.content, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, request.headers["X-Reclaim-Signature"]) and abs(time.time() - int(timestamp)) < 300
+    expected = (
+        "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + request.content, hashlib.sha256).hexdigest()
+    )
+    return (
+        hmac.compare_digest(expected, request.headers["X-Reclaim-Signature"])
+        and abs(time.time() - int(timestamp)) < 300
+    )
 
 
 async def test_the_body_holds_only_what_the_charity_needs() -> None:
@@ -61,14 +66,16 @@ async def test_the_body_holds_only_what_the_charity_needs() -> None:
     [sent] = receiver.requests
     assert str(sent.url) == "https://a.example.org/hook" and sent.method == "POST"
     assert sent.headers["content-type"] == "application/json"
-    assert receiver.bodies() == [{
-        "tenant": "charity-a",
-        "contact_method": "phone_call",
-        "contact": CONTACT,
-        "safe_times": ["weekday_evening", "weekend"],
-        "message_ok": False,
-        "requested_at": "2026-11-24T14:07Z",  # to the minute: no finer trace of the chat
-    }]
+    assert receiver.bodies() == [
+        {
+            "tenant": "charity-a",
+            "contact_method": "phone_call",
+            "contact": CONTACT,
+            "safe_times": ["weekday_evening", "weekend"],
+            "message_ok": False,
+            "requested_at": "2026-11-24T14:07Z",  # to the minute: no finer trace of the chat
+        }
+    ]
 
 
 async def test_the_signature_verifies_with_the_tenants_secret_only() -> None:
@@ -92,8 +99,13 @@ def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
 async def test_tenant_isolation_each_request_goes_only_to_its_own_charity() -> None:
     receiver = Receiver(200)
     await deliver(CHARITY_A, REQUEST, now=NOW, transport=receiver.transport, sleep=Sleeps())
-    await deliver(CHARITY_B, CallbackRequest("email", "b@example.com", ("any_time",), True), now=NOW,
-                  transport=receiver.transport, sleep=Sleeps())
+    await deliver(
+        CHARITY_B,
+        CallbackRequest("email", "b@example.com", ("any_time",), True),
+        now=NOW,
+        transport=receiver.transport,
+        sleep=Sleeps(),
+    )
     first, second = receiver.requests
     assert first.url.host == "a.example.org" and verify(first, SECRET_A) and not verify(first, SECRET_B)
     assert second.url.host == "b.example.org" and verify(second, SECRET_B) and not verify(second, SECRET_A)
@@ -213,7 +225,9 @@ def trickling() -> Iterator[TricklingWebhook]:
 
 
 async def test_a_trickling_webhook_cannot_hold_the_person_past_the_worst_case(trickling: TricklingWebhook) -> None:
-    slow = parse_handoff("charity-a", handoff("callback", callback={"webhook_url": f"http://127.0.0.1:{trickling.port}/hook"}))
+    slow = parse_handoff(
+        "charity-a", handoff("callback", callback={"webhook_url": f"http://127.0.0.1:{trickling.port}/hook"})
+    )
     timeout, backoff = 0.3, 0.05
     worst = callback.worst_case_seconds(3, timeout, backoff)
     started = time.monotonic()
@@ -226,13 +240,15 @@ async def test_a_trickling_webhook_cannot_hold_the_person_past_the_worst_case(tr
 
 async def test_the_whole_delivery_is_capped_at_the_worst_case() -> None:
     """Even if waiting between tries were slow, the person hears back by the worst case."""
+
     async def slow_sleep(seconds: float) -> None:
         await asyncio.sleep(30)
 
     timeout, backoff = 0.2, 0.05
     started = time.monotonic()
-    assert not await deliver(CHARITY_A, REQUEST, transport=Receiver(503).transport, sleep=slow_sleep,
-                             timeout=timeout, backoff=backoff)
+    assert not await deliver(
+        CHARITY_A, REQUEST, transport=Receiver(503).transport, sleep=slow_sleep, timeout=timeout, backoff=backoff
+    )
     assert time.monotonic() - started <= callback.worst_case_seconds(3, timeout, backoff) + 0.3
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from handoff_helpers import Receiver, handoff, tenant_file, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callback_form
@@ -26,7 +27,6 @@ from actions.callback_form import (
     find_phone,
 )
 from actions.handoff_config import secret_variable
-from handoff_helpers import Receiver, handoff, tenant_file, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "bot" / "domain" / "callback.yml").read_text(encoding="utf-8"))
@@ -58,14 +58,27 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Receiver:
 
 
 async def answer(
-    tenant: str | None, requested: str, slots: dict[str, Any] | None = None, *, intent: str = "inform",
-    text: str = "", entities: list[dict[str, Any]] | None = None,
+    tenant: str | None,
+    requested: str,
+    slots: dict[str, Any] | None = None,
+    *,
+    intent: str = "inform",
+    text: str = "",
+    entities: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Runs the form's validation for one message. Returns the slots it set and what it said."""
     dispatcher = CollectingDispatcher()
     events = await ValidateCallbackForm().run(
         dispatcher,
-        tracker(tenant, slots=slots, intent=intent, text=text, entities=entities, requested_slot=requested, active_loop="callback_form"),
+        tracker(
+            tenant,
+            slots=slots,
+            intent=intent,
+            text=text,
+            entities=entities,
+            requested_slot=requested,
+            active_loop="callback_form",
+        ),
         DOMAIN,
     )
     set_ = {event["name"]: event["value"] for event in events}
@@ -75,7 +88,12 @@ async def answer(
     return set_, [m["text"] for m in dispatcher.messages]
 
 
-ANSWERED = {"callback_consent": "yes", "callback_method": "phone_call", "callback_times": ["weekday_evening"], "callback_message_ok": "no"}
+ANSWERED = {
+    "callback_consent": "yes",
+    "callback_method": "phone_call",
+    "callback_times": ["weekday_evening"],
+    "callback_message_ok": "no",
+}
 
 
 async def test_a_whole_request_in_order_ends_with_sent_and_keeps_no_contact(tenants: Path, receiver: Receiver) -> None:
@@ -83,7 +101,9 @@ async def test_a_whole_request_in_order_ends_with_sent_and_keeps_no_contact(tena
     set_, said = await answer("charity-a", "callback_consent", slots, intent="affirm", text="yes please")
     assert set_ == {"callback_consent": "yes"} and said == []
     slots.update(set_)
-    set_, _ = await answer("charity-a", "callback_method", slots, entities=[{"entity": "callback_method", "value": "phone_call"}])
+    set_, _ = await answer(
+        "charity-a", "callback_method", slots, entities=[{"entity": "callback_method", "value": "phone_call"}]
+    )
     assert set_ == {"callback_method": "phone_call"}
     slots.update(set_)
     set_, _ = await answer("charity-a", "callback_times", slots, text="evenings or weekends")
@@ -96,11 +116,16 @@ async def test_a_whole_request_in_order_ends_with_sent_and_keeps_no_contact(tena
     set_, said = await answer("charity-a", "callback_contact", slots, intent="nlu_fallback", text=f"it's {PHONE}")
     assert set_ == {"callback_contact": "sent"}  # every question answered: the form ends
     assert said == []
-    assert receiver.bodies() == [{
-        "tenant": "charity-a", "contact_method": "phone_call", "contact": "07700900123",
-        "safe_times": ["weekday_evening", "weekend"], "message_ok": False,
-        "requested_at": receiver.bodies()[0]["requested_at"],
-    }]
+    assert receiver.bodies() == [
+        {
+            "tenant": "charity-a",
+            "contact_method": "phone_call",
+            "contact": "07700900123",
+            "safe_times": ["weekday_evening", "weekend"],
+            "message_ok": False,
+            "requested_at": receiver.bodies()[0]["requested_at"],
+        }
+    ]
     assert PHONE.replace(" ", "") not in json.dumps(set_) and "900123" not in json.dumps(set_)
 
 
@@ -111,7 +136,9 @@ async def test_email_is_read_from_the_message(tenants: Path, receiver: Receiver)
     assert receiver.bodies()[0]["contact"] == EMAIL and receiver.bodies()[0]["contact_method"] == "email"
 
 
-async def test_tenant_isolation_the_request_goes_to_the_conversations_own_charity(tenants: Path, receiver: Receiver) -> None:
+async def test_tenant_isolation_the_request_goes_to_the_conversations_own_charity(
+    tenants: Path, receiver: Receiver
+) -> None:
     await answer("charity-b", "callback_contact", ANSWERED, text=PHONE)
     [sent] = receiver.requests
     assert sent.url.host == "b.example.org" and json.loads(sent.content)["tenant"] == "charity-b"
@@ -121,7 +148,9 @@ async def test_a_contact_that_cannot_be_read_is_asked_again_and_not_sent(tenants
     set_, said = await answer("charity-a", "callback_contact", ANSWERED, text="07700")
     assert set_ == {"callback_contact": None}
     assert said == ["Sorry, that doesn't look like a phone number. Could you check it? Or you can cancel."]
-    set_, said = await answer("charity-a", "callback_contact", {**ANSWERED, "callback_method": "email"}, text="sam at home")
+    set_, said = await answer(
+        "charity-a", "callback_contact", {**ANSWERED, "callback_method": "email"}, text="sam at home"
+    )
     assert said == ["Sorry, that doesn't look like an email address. Could you check it? Or you can cancel."]
     assert receiver.requests == []
 
@@ -139,19 +168,32 @@ async def test_failure_is_kept_only_as_failed(tenants: Path, monkeypatch: pytest
     assert len(down.requests) == 3
 
 
-@pytest.mark.parametrize(("requested", "intent"), [
-    ("callback_consent", "deny"), ("callback_method", "skip"), ("callback_times", "skip"),
-    ("callback_message_ok", "skip"), ("callback_contact", "deny"), ("callback_contact", "skip"),
-])
-async def test_no_or_skip_ends_the_request_without_sending(tenants: Path, receiver: Receiver, requested: str, intent: str) -> None:
+@pytest.mark.parametrize(
+    ("requested", "intent"),
+    [
+        ("callback_consent", "deny"),
+        ("callback_method", "skip"),
+        ("callback_times", "skip"),
+        ("callback_message_ok", "skip"),
+        ("callback_contact", "deny"),
+        ("callback_contact", "skip"),
+    ],
+)
+async def test_no_or_skip_ends_the_request_without_sending(
+    tenants: Path, receiver: Receiver, requested: str, intent: str
+) -> None:
     slots = {k: v for k, v in ANSWERED.items() if k != requested}
     set_, _ = await answer("charity-a", requested, slots, intent=intent, text="no")
     assert set_["callback_consent"] == "no" and set_["requested_slot"] is None
     assert receiver.requests == []
 
 
-@pytest.mark.parametrize("intent", ["stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again"])
-async def test_interruptions_extract_nothing_so_the_rules_answer(tenants: Path, receiver: Receiver, intent: str) -> None:
+@pytest.mark.parametrize(
+    "intent", ["stop", "crisis", "not_safe_now", "talk_to_someone", "delete_conversation", "start_again"]
+)
+async def test_interruptions_extract_nothing_so_the_rules_answer(
+    tenants: Path, receiver: Receiver, intent: str
+) -> None:
     # Even with a number in the message: "stop" and a crisis always win.
     set_, said = await answer("charity-a", "callback_contact", ANSWERED, intent=intent, text=f"stop {PHONE}")
     assert set_ == {} and said == []
@@ -159,7 +201,9 @@ async def test_interruptions_extract_nothing_so_the_rules_answer(tenants: Path, 
 
 
 @pytest.mark.parametrize(("intent", "stored"), [("affirm", "yes"), ("deny", "no"), ("dont_know", "no")])
-async def test_a_message_is_left_only_if_the_person_says_it_is_safe(tenants: Path, receiver: Receiver, intent: str, stored: str) -> None:
+async def test_a_message_is_left_only_if_the_person_says_it_is_safe(
+    tenants: Path, receiver: Receiver, intent: str, stored: str
+) -> None:
     slots = {k: v for k, v in ANSWERED.items() if k != "callback_message_ok"}
     set_, _ = await answer("charity-a", "callback_message_ok", slots, intent=intent)
     assert set_ == {"callback_message_ok": stored}
@@ -200,7 +244,12 @@ async def test_every_question_can_be_cancelled_and_consent_comes_first(tenants: 
     assert consent["text"].startswith("I can ask Team callback to contact you.")
     assert "don't keep it" in consent["text"]
     assert [b["payload"] for b in consent["buttons"]] == ["/affirm", "/deny"]
-    for action in (ActionAskCallbackMethod(), ActionAskCallbackTimes(), ActionAskCallbackMessageOk(), ActionAskCallbackContact()):
+    for action in (
+        ActionAskCallbackMethod(),
+        ActionAskCallbackTimes(),
+        ActionAskCallbackMessageOk(),
+        ActionAskCallbackContact(),
+    ):
         [question], _ = await said_by(action, "charity-a", callback_method="phone_call")
         assert question["buttons"][-1] == {"title": "Cancel", "payload": "/stop"}, action.name()
     [contact], _ = await said_by(ActionAskCallbackContact(), "charity-a", callback_method="email")
@@ -209,7 +258,10 @@ async def test_every_question_can_be_cancelled_and_consent_comes_first(tenants: 
 
 async def test_outcome_sent_confirms_and_clears_every_callback_slot(tenants: Path) -> None:
     [message], events = await said_by(ActionCallbackOutcome(), "charity-a", **ANSWERED, callback_contact="sent")
-    assert message["text"] == "Done. I've sent your request to Team callback. They should get in touch at a time you chose. I haven't kept your details."
+    assert message["text"] == (
+        "Done. I've sent your request to Team callback. They should get in touch at a time you chose. "
+        "I haven't kept your details."
+    )
     assert {e["name"]: e["value"] for e in events} == {slot: None for slot in callback_form.SLOTS}
     _, nothing_to_clear = await said_by(ActionCallbackOutcome(), "default")
     assert nothing_to_clear == []
@@ -246,8 +298,16 @@ async def contact_step(tenant: str, sender: str, client_key: str | None, events:
     """The last answer (the number) of a request from `sender`: the callback_contact it ends with."""
     events_out = await ValidateCallbackForm().run(
         CollectingDispatcher(),
-        tracker(tenant, slots=ANSWERED, text=PHONE, requested_slot="callback_contact", active_loop="callback_form",
-                sender_id=sender, client_key=client_key, events=events),
+        tracker(
+            tenant,
+            slots=ANSWERED,
+            text=PHONE,
+            requested_slot="callback_contact",
+            active_loop="callback_form",
+            sender_id=sender,
+            client_key=client_key,
+            events=events,
+        ),
         DOMAIN,
     )
     return {event["name"]: event["value"] for event in events_out}.get("callback_contact")
@@ -256,8 +316,9 @@ async def contact_step(tenant: str, sender: str, client_key: str | None, events:
 async def starts(tenant: str, sender: str, events: list | None = None) -> list[str]:
     """The questions a new request in `sender`'s conversation would ask ([]: the form ends at once)."""
     form = ValidateCallbackForm()
-    return await form.required_slots(list(callback_form.SLOTS), CollectingDispatcher(),
-                                     tracker(tenant, sender_id=sender, events=events), DOMAIN)
+    return await form.required_slots(
+        list(callback_form.SLOTS), CollectingDispatcher(), tracker(tenant, sender_id=sender, events=events), DOMAIN
+    )
 
 
 async def test_a_second_request_in_the_same_conversation_is_not_sent_and_is_answered_kindly(
@@ -279,8 +340,10 @@ async def test_a_second_request_in_the_same_conversation_is_not_sent_and_is_answ
 
 async def test_a_request_already_in_the_history_counts_whichever_action_server_sent_it(tenants: Path) -> None:
     """Another action server sent it: this one knows from the conversation's history Rasa sends."""
-    history = [{"event": "slot", "name": "callback_contact", "value": "sent"},
-               {"event": "slot", "name": "callback_contact", "value": None}]
+    history = [
+        {"event": "slot", "name": "callback_contact", "value": "sent"},
+        {"event": "slot", "name": "callback_contact", "value": None},
+    ]
     assert await starts("charity-a", "conversation-3", events=history) == []
     failed_before = [{"event": "slot", "name": "callback_contact", "value": "failed"}]
     assert await starts("charity-a", "conversation-3", events=failed_before) == list(callback_form.SLOTS)

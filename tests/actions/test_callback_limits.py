@@ -71,8 +71,14 @@ def test_already_sent_reads_the_history_or_this_process_memory() -> None:
 
 @pytest.mark.parametrize(
     ("metadata", "key"),
-    [({"client_key": "AbC_12-x"}, "AbC_12-x"), ({"client_key": "203.0.113.9"}, None), ({"client_key": 5}, None),
-     ({}, None), (None, None), ({"client_key": "a" * 65}, None)],
+    [
+        ({"client_key": "AbC_12-x"}, "AbC_12-x"),
+        ({"client_key": "203.0.113.9"}, None),
+        ({"client_key": 5}, None),
+        ({}, None),
+        (None, None),
+        ({"client_key": "a" * 65}, None),
+    ],
 )
 def test_only_a_well_formed_client_key_is_read(metadata: object, key: str | None) -> None:
     assert callback_limits.client_key_of(metadata) == key

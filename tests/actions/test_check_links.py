@@ -54,7 +54,10 @@ offences:
     last_reviewed: 2026-11-21
 """,
     )
-    write(data / "platforms" / "deep" / "nested" / "platforms.yaml", "platforms:\n  x: {report: 'http://example.net/report', name: X}\n")
+    write(
+        data / "platforms" / "deep" / "nested" / "platforms.yaml",
+        "platforms:\n  x: {report: 'http://example.net/report', name: X}\n",
+    )
     write(data / "nlu" / "empty.yml", "")
     write(data / "README.md", "https://not-yaml.example.org\n")
     return data
@@ -122,7 +125,9 @@ async def check(*paths: str) -> dict[str, LinkResult]:
 async def test_classifies_ok_redirected_and_broken() -> None:
     results = await check("/ok", "/old", "/gone", "/error", "/slow", "/refused", "/loop")
     assert results["/ok"] == LinkResult("https://example.org/ok", "ok", code=200)
-    assert results["/old"] == LinkResult("https://example.org/old", "redirected", code=200, final_url="https://example.org/new")
+    assert results["/old"] == LinkResult(
+        "https://example.org/old", "redirected", code=200, final_url="https://example.org/new"
+    )
     assert (results["/gone"].status, results["/gone"].code, results["/gone"].reason) == ("broken", 404, "404 Not Found")
     assert (results["/error"].status, results["/error"].reason) == ("broken", "503 Service Unavailable")
     assert (results["/slow"].status, results["/slow"].code, results["/slow"].reason) == ("broken", None, "timed out")
@@ -175,7 +180,9 @@ async def test_never_more_requests_in_flight_than_the_limit(limit: int) -> None:
         await asyncio.sleep(0.01)
         in_flight -= 1
         # Half the URLs need the GET fallback: both requests stay inside the URL's slot.
-        return httpx.Response(405 if request.method == "HEAD" and request.url.path.endswith(("0", "2", "4", "6", "8")) else 200)
+        return httpx.Response(
+            405 if request.method == "HEAD" and request.url.path.endswith(("0", "2", "4", "6", "8")) else 200
+        )
 
     urls = [f"https://example.org/{n}" for n in range(25)]
     async with client_for(handler) as client:
@@ -205,8 +212,19 @@ def test_report_lists_broken_first_and_names_the_files() -> None:
     report = format_report(
         [
             LinkResult("https://a.example/fine", "ok", code=200, sources=("data/law/x.yml",)),
-            LinkResult("https://b.example/moved", "redirected", code=200, final_url="https://b.example/new", sources=("data/services/core.yml",)),
-            LinkResult("https://c.example/gone", "broken", code=404, sources=("data/law/scotland.yml", "data/services/core.yml")),
+            LinkResult(
+                "https://b.example/moved",
+                "redirected",
+                code=200,
+                final_url="https://b.example/new",
+                sources=("data/services/core.yml",),
+            ),
+            LinkResult(
+                "https://c.example/gone",
+                "broken",
+                code=404,
+                sources=("data/law/scotland.yml", "data/services/core.yml"),
+            ),
             LinkResult("https://d.example/slow", "broken", error="timed out", sources=("data/services/directory.yml",)),
         ]
     )
@@ -214,7 +232,9 @@ def test_report_lists_broken_first_and_names_the_files() -> None:
     assert lines[0] == "Checked 4 URLs: 2 broken, 1 redirected, 1 OK."
     assert report.index("BROKEN (2)") < report.index("REDIRECTED (1)") < report.index("OK (1)")
     broken = report[report.index("BROKEN") : report.index("REDIRECTED")]
-    assert "https://c.example/gone\n      404 Not Found\n      in data/law/scotland.yml, data/services/core.yml" in broken
+    assert (
+        "https://c.example/gone\n      404 Not Found\n      in data/law/scotland.yml, data/services/core.yml" in broken
+    )
     assert "https://d.example/slow\n      timed out\n      in data/services/directory.yml" in broken
     assert broken.index("c.example") < broken.index("d.example")
     assert "https://b.example/moved\n      -> https://b.example/new\n      in data/services/core.yml" in report
@@ -256,7 +276,13 @@ def test_exit_status_is_0_when_all_are_ok_or_redirected(data_dir: Path, capsys: 
         return httpx.Response(200)
 
     timeouts: list[float] = []
-    assert check_links.main(["--data", str(data_dir), "--concurrency", "2", "--timeout", "3.5"], client_factory=factory_for(handler, timeouts)) == 0
+    assert (
+        check_links.main(
+            ["--data", str(data_dir), "--concurrency", "2", "--timeout", "3.5"],
+            client_factory=factory_for(handler, timeouts),
+        )
+        == 0
+    )
     assert timeouts == [3.5]
     out = capsys.readouterr().out
     assert "0 broken, 1 redirected, 3 OK" in out
@@ -265,14 +291,21 @@ def test_exit_status_is_0_when_all_are_ok_or_redirected(data_dir: Path, capsys: 
 
 def test_defaults_are_eight_at_a_time_and_ten_seconds(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     timeouts: list[float] = []
-    check_links.main(["--data", str(data_dir)], client_factory=factory_for(lambda request: httpx.Response(200), timeouts))
+    check_links.main(
+        ["--data", str(data_dir)], client_factory=factory_for(lambda request: httpx.Response(200), timeouts)
+    )
     assert timeouts == [10.0]
     assert "4 URLs" in capsys.readouterr().out and check_links.DEFAULT_CONCURRENCY == 8
 
 
 def test_exit_status_is_2_when_the_data_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path / "data" / "bad.yml", "a: [\n")
-    assert check_links.main(["--data", str(tmp_path / "data")], client_factory=factory_for(lambda request: httpx.Response(200))) == 2
+    assert (
+        check_links.main(
+            ["--data", str(tmp_path / "data")], client_factory=factory_for(lambda request: httpx.Response(200))
+        )
+        == 2
+    )
     assert "bad.yml" in capsys.readouterr().err
 
 

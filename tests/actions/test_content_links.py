@@ -4,8 +4,9 @@ person might paste the text into) would take the "." as part of the address, and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 

@@ -12,10 +12,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import ALL_SLOTS, texts
 
 from actions import content
 from actions.explain import ActionExplainOffenceDetail, ActionExplainOffences, offences_by_id
-from tracker_helpers import ALL_SLOTS, texts
 
 pytestmark = pytest.mark.asyncio
 
@@ -25,14 +25,32 @@ OFFENCES = offences_by_id()
 UNKNOWN = "Sorry, I don't have details of that law."
 NOT_LEGAL_ADVICE = "general information, not legal advice"
 
-SHARED, THREAT, FAKE, TAKEN, FLASH = "shared_without_consent", "threat_to_share", "fake_images", "taken_without_consent", "cyberflashing"
+SHARED, THREAT, FAKE, TAKEN, FLASH = (
+    "shared_without_consent",
+    "threat_to_share",
+    "fake_images",
+    "taken_without_consent",
+    "cyberflashing",
+)
 ADULT = {"age_group": "18_plus", "age_at_image": "18_plus"}
 # England: images shared and threatened, money demanded. Five offences may apply; three are shown.
-SEXTORTION_IN_ENGLAND = {"situation": [SHARED, THREAT], "nation": "england", "when": "since_2026", "demand": "money", **ADULT}
+SEXTORTION_IN_ENGLAND = {
+    "situation": [SHARED, THREAT],
+    "nation": "england",
+    "when": "since_2026",
+    "demand": "money",
+    **ADULT,
+}
 TAKEN_IN_WALES = {"situation": [TAKEN], "nation": "wales", "when": "since_2026", **ADULT}
 
 
-def tracker(slots: dict[str, Any], *, role: str = "survivor", intent: str = "ask_law", entities: list[dict[str, Any]] | None = None) -> Tracker:
+def tracker(
+    slots: dict[str, Any],
+    *,
+    role: str = "survivor",
+    intent: str = "ask_law",
+    entities: list[dict[str, Any]] | None = None,
+) -> Tracker:
     entities = entities or []
     values = {**ALL_SLOTS, "role": role, **slots}
     return Tracker(
@@ -60,10 +78,14 @@ async def explain_offences(slots: dict[str, Any], **kwargs: Any) -> tuple[list[d
     return dispatcher.messages, events
 
 
-async def tell_me_more(slots: dict[str, Any], offence_id: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def tell_me_more(
+    slots: dict[str, Any], offence_id: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     entities = [offence_entity(offence_id)] if offence_id is not None else []
-    events = await ActionExplainOffenceDetail().run(dispatcher, tracker(slots, intent="offence_detail", entities=entities), {})
+    events = await ActionExplainOffenceDetail().run(
+        dispatcher, tracker(slots, intent="offence_detail", entities=entities), {}
+    )
     return dispatcher.messages, events
 
 
@@ -146,7 +168,10 @@ async def test_a_supporter_hears_not_their_fault() -> None:
 async def test_a_law_not_confirmed_in_force_says_so() -> None:
     messages, events = await explain_offences(TAKEN_IN_WALES)
 
-    by_id = {next(i for i in OFFENCES if m["buttons"][0]["payload"] == payload(i)): m["text"] for m in offence_messages(messages)}
+    by_id = {
+        next(i for i in OFFENCES if m["buttons"][0]["payload"] == payload(i)): m["text"]
+        for m in offence_messages(messages)
+    }
     assert list(by_id) == events[0]["value"]
     assert WORDING["not_confirmed_in_force"] in by_id["ew_cpa2026_taking_intimate_image"]
     assert WORDING["not_confirmed_in_force"] not in by_id["ew_soa2003_s67_voyeurism"]
@@ -167,7 +192,9 @@ async def test_conditions_are_said_before_the_law() -> None:
 
 
 async def test_no_law_found_is_said_plainly_and_no_offence_is_remembered() -> None:
-    messages, events = await explain_offences({"situation": [FAKE], "nation": "northern_ireland", "when": "since_2026", **ADULT})
+    messages, events = await explain_offences(
+        {"situation": [FAKE], "nation": "northern_ireland", "when": "since_2026", **ADULT}
+    )
 
     assert offence_messages(messages) == []
     assert WORDING["no_offence_found"] in messages[-1]["text"]
@@ -181,7 +208,9 @@ async def test_a_place_named_in_the_question_is_used() -> None:
     )
 
     assert messages[0]["text"].startswith("Here is how the law in Northern Ireland may apply.")
-    assert all(m["buttons"][0]["payload"].startswith('/offence_detail{"offence_id": "ni_') for m in offence_messages(messages))
+    assert all(
+        m["buttons"][0]["payload"].startswith('/offence_detail{"offence_id": "ni_') for m in offence_messages(messages)
+    )
 
 
 @pytest.mark.parametrize(
@@ -194,7 +223,12 @@ async def test_a_place_named_in_the_question_is_used() -> None:
             ["England", "Wales", "Scotland", "Northern Ireland"],
             id="nation-unknown",
         ),
-        pytest.param({"situation": ["not_sure"], "nation": "wales"}, "Tell me a little about what happened", ["Tell me what happened"], id="no-situation"),
+        pytest.param(
+            {"situation": ["not_sure"], "nation": "wales"},
+            "Tell me a little about what happened",
+            ["Tell me what happened"],
+            id="no-situation",
+        ),
     ],
 )
 async def test_when_it_cannot_say_it_asks_or_explains_why(slots: dict[str, Any], said: str, buttons: list[str]) -> None:
@@ -230,9 +264,14 @@ async def test_tell_me_more_shows_what_must_be_shown_penalty_anonymity_reporting
     if offence.anonymity_confirmed:
         assert f"Anonymity: {offence.anonymity}" in lines
     else:
-        assert any(line.startswith("Anonymity: whether you would get automatic anonymity is not confirmed") for line in lines)
+        assert any(
+            line.startswith("Anonymity: whether you would get automatic anonymity is not confirmed") for line in lines
+        )
     assert f"How to report: {offence.how_to_report}" in lines
-    assert lines[-1] == f"Last checked {offence.last_reviewed.day} {offence.last_reviewed:%B %Y}. General information, not legal advice."
+    assert lines[-1] == (
+        f"Last checked {offence.last_reviewed.day} {offence.last_reviewed:%B %Y}. "
+        "General information, not legal advice."
+    )
     assert events == []
 
 
@@ -253,7 +292,14 @@ async def test_a_confirmed_penalty_is_stated() -> None:
 
 @pytest.mark.parametrize(
     "forged",
-    ["../../etc", "<script>alert(1)</script>", 'ew_soa2003_s66b_sharing"}', "", "sc_proposed_deepfake_creation", "EW_SOA2003_S66B_SHARING"],
+    [
+        "../../etc",
+        "<script>alert(1)</script>",
+        'ew_soa2003_s66b_sharing"}',
+        "",
+        "sc_proposed_deepfake_creation",
+        "EW_SOA2003_S66B_SHARING",
+    ],
 )
 async def test_a_forged_or_unknown_offence_id_gets_a_plain_answer_and_the_explanation(forged: str) -> None:
     messages, events = await tell_me_more(SEXTORTION_IN_ENGLAND, forged)
@@ -263,7 +309,11 @@ async def test_a_forged_or_unknown_offence_id_gets_a_plain_answer_and_the_explan
     assert messages[1]["text"].startswith("Here is how the law in England and Wales may apply.")
     assert len(offence_messages(messages)) == 3
     assert all(forged not in m["text"] for m in messages if forged)
-    assert events == [SlotSet("offences_explained", ["ew_theft1968_s21_blackmail", "ew_soa2003_s66b_sharing", "ew_soa2003_s66b4_threat"])]
+    assert events == [
+        SlotSet(
+            "offences_explained", ["ew_theft1968_s21_blackmail", "ew_soa2003_s66b_sharing", "ew_soa2003_s66b4_threat"]
+        )
+    ]
 
 
 async def test_tell_me_more_without_an_id_uses_the_first_offence_explained() -> None:

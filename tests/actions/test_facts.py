@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import yaml
+from tracker_helpers import ROOT, TODAY
 
 from actions import facts
-from tracker_helpers import ROOT, TODAY
 
 
 @pytest.mark.parametrize(

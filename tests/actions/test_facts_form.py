@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import FORM_SLOTS, make_tracker, slot_event, texts
 
 from actions import facts
 from actions.facts_form import ValidateFactsForm
-from tracker_helpers import FORM_SLOTS, make_tracker, slot_event, texts
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 ALL_FIVE = [SHARED, THREAT, FAKE, TAKEN, FLASH]
@@ -29,31 +29,55 @@ def ack(questions: dict[str, Any], situation: str, role: str = "survivor") -> st
     [
         pytest.param(None, [SHARED], "situation", {"situation": [SHARED]}, [SHARED], id="first-mention"),
         pytest.param(
-            [SHARED], [FAKE], "more_situations", {"situation": [SHARED, FAKE], "more_situations": None}, [FAKE],
+            [SHARED],
+            [FAKE],
+            "more_situations",
+            {"situation": [SHARED, FAKE], "more_situations": None},
+            [FAKE],
             id="added-when-asked-anything-else-so-asked-again",
         ),
         pytest.param(
-            ["not_sure"], [FAKE], "more_situations", {"situation": [FAKE], "more_situations": None}, [FAKE],
+            ["not_sure"],
+            [FAKE],
+            "more_situations",
+            {"situation": [FAKE], "more_situations": None},
+            [FAKE],
             id="specific-replaces-not-sure",
         ),
         pytest.param(
-            [SHARED], [SHARED], "more_situations", {"situation": [SHARED], "more_situations": None}, [],
+            [SHARED],
+            [SHARED],
+            "more_situations",
+            {"situation": [SHARED], "more_situations": None},
+            [],
             id="repeated-not-acknowledged-twice",
         ),
         pytest.param([SHARED], [TAKEN], "age_group", {"situation": [SHARED, TAKEN]}, [TAKEN], id="mentioned-mid-form"),
         pytest.param(
-            None, ["not_sure"], "situation", {"situation": ["not_sure"], "more_situations": "done"}, ["not_sure"],
+            None,
+            ["not_sure"],
+            "situation",
+            {"situation": ["not_sure"], "more_situations": "done"},
+            ["not_sure"],
             id="not-sure-needs-no-more",
         ),
         pytest.param(
-            None, ["not_said"], "situation", {"situation": ["not_said"], "more_situations": "done"}, ["not_said"],
+            None,
+            ["not_said"],
+            "situation",
+            {"situation": ["not_said"], "more_situations": "done"},
+            ["not_said"],
             id="skipped-needs-no-more",
         ),
         pytest.param(
             [SHARED], ["not_sure"], "situation", {"situation": [SHARED]}, [], id="placeholder-ignored-after-specific"
         ),
         pytest.param(
-            ALL_FIVE[:4], [FLASH], "more_situations", {"situation": ALL_FIVE, "more_situations": "done"}, [FLASH],
+            ALL_FIVE[:4],
+            [FLASH],
+            "more_situations",
+            {"situation": ALL_FIVE, "more_situations": "done"},
+            [FLASH],
             id="fifth-added-nothing-left-to-ask",
         ),
         pytest.param(None, ["hacked"], "situation", {"situation": None}, [], id="unknown-not-stored"),
@@ -244,9 +268,7 @@ def test_unusable_answer_keeps_the_earlier_usable_answer(
     unusable: Any,
     earlier: Any,
 ) -> None:
-    tracker = make_tracker(
-        before={"age_group": "18_plus", slot: earlier}, now={slot: unusable}, requested_slot=slot
-    )
+    tracker = make_tracker(before={"age_group": "18_plus", slot: earlier}, now={slot: unusable}, requested_slot=slot)
 
     assert _validate(form, slot, unusable, dispatcher, tracker) == {slot: earlier}
     assert texts(dispatcher) == [questions["not_understood"][slot]]
@@ -403,15 +425,25 @@ async def test_run_validates_an_image_age_given_while_adding_cyberflashing(
         pytest.param("supporter", ["16"], "16_17", id="supporter-bare-number"),
     ],
 )
-def test_the_age_is_about_the_person_it_happened_to(form: ValidateFactsForm, role: str, ages: list[str], expected: str) -> None:
+def test_the_age_is_about_the_person_it_happened_to(
+    form: ValidateFactsForm, role: str, ages: list[str], expected: str
+) -> None:
     tracker = make_tracker(now={"age_group": ages[0]}, requested_slot="age_group", role=role)
-    tracker.latest_message = {"intent": {"name": "inform"}, "entities": [{"entity": "age", "value": a} for a in ages], "text": ""}
+    tracker.latest_message = {
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "age", "value": a} for a in ages],
+        "text": "",
+    }
     assert form.validate_age_group(ages[0], CollectingDispatcher(), tracker, {})["age_group"] == expected
 
 
 def test_a_survivor_giving_only_the_abusers_age_is_asked_again(form: ValidateFactsForm) -> None:
     tracker = make_tracker(now={"age_group": "he's 40"}, requested_slot="age_group", role="survivor")
-    tracker.latest_message = {"intent": {"name": "inform"}, "entities": [{"entity": "age", "value": "he's 40"}], "text": ""}
+    tracker.latest_message = {
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "age", "value": "he's 40"}],
+        "text": "",
+    }
     dispatcher = CollectingDispatcher()
     assert form.validate_age_group("he's 40", dispatcher, tracker, {})["age_group"] is None
     assert dispatcher.messages  # the gentle "didn't get an age" before asking again

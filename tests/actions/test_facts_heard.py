@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import ROOT, make_tracker, texts
 
 from actions.facts_form import ValidateFactsForm
-from tracker_helpers import ROOT, make_tracker, texts
 
 
 def domain() -> dict[str, Any]:
@@ -48,7 +48,9 @@ async def test_a_second_situation_in_the_same_message_is_added_and_acknowledged(
 
 async def test_someone_who_already_paid_is_not_told_dont_pay_as_if_it_were_news(form: ValidateFactsForm) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(intent="report_threat", now={"situation": ["threat_to_share"]}, message=entities("complied_paid"))
+    tracker = make_tracker(
+        intent="report_threat", now={"situation": ["threat_to_share"]}, message=entities("complied_paid")
+    )
     events = await form.run(dispatcher, tracker, domain())
     said = " ".join(texts(dispatcher))
     assert "You've already paid. That is not your fault" in said
@@ -58,7 +60,9 @@ async def test_someone_who_already_paid_is_not_told_dont_pay_as_if_it_were_news(
 
 async def test_someone_who_already_sent_more_is_told_it_is_not_their_fault(form: ValidateFactsForm) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(intent="report_threat", now={"situation": ["threat_to_share"]}, message=entities("complied_sent_more"))
+    tracker = make_tracker(
+        intent="report_threat", now={"situation": ["threat_to_share"]}, message=entities("complied_sent_more")
+    )
     await form.run(dispatcher, tracker, domain())
     assert "You've already sent more. That is not your fault" in " ".join(texts(dispatcher))
 
@@ -92,7 +96,9 @@ async def test_an_answer_and_a_question_in_one_message_both_count(form: Validate
     assert "Childline" in texts(dispatcher)[-1]  # the answer for someone aged 15
 
 
-@pytest.mark.parametrize("intent", ["crisis", "stop", "end_chat", "not_safe_now", "talk_to_someone", "delete_conversation"])
+@pytest.mark.parametrize(
+    "intent", ["crisis", "stop", "end_chat", "not_safe_now", "talk_to_someone", "delete_conversation"]
+)
 async def test_safety_and_control_requests_are_left_to_their_rules(form: ValidateFactsForm, intent: str) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
@@ -132,7 +138,9 @@ async def test_who_did_it_said_earlier_is_not_replaced_by_a_later_mention(form: 
     assert heard["platforms"] == ["instagram"]
 
 
-async def test_a_place_someone_lives_is_heard_at_another_question(form: ValidateFactsForm, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_place_someone_lives_is_heard_at_another_question(
+    form: ValidateFactsForm, monkeypatch: pytest.MonkeyPatch
+) -> None:
     looked_up: list[str] = []
 
     async def lookup(place: str) -> str | None:

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from handoff_helpers import handoff, tenant_file, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff as talk
 from actions.handoff import ActionTalkToPerson, decide
 from actions.handoff_config import HandoffError, load_handoffs, parse_handoff, secret_variable
 from actions.opening_hours import LONDON
-from handoff_helpers import handoff, tenant_file, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 TUESDAY_AFTERNOON = dt.datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)
@@ -42,7 +42,9 @@ def tenants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-async def talk_to_person(now: dt.datetime, monkeypatch: pytest.MonkeyPatch, tenant: str | None, **slots: Any) -> dict[str, Any]:
+async def talk_to_person(
+    now: dt.datetime, monkeypatch: pytest.MonkeyPatch, tenant: str | None, **slots: Any
+) -> dict[str, Any]:
     monkeypatch.setattr(talk, "london_now", lambda: now)
     dispatcher = CollectingDispatcher()
     events = await ActionTalkToPerson().run(dispatcher, tracker(tenant, slots=slots), {})
@@ -75,12 +77,16 @@ async def test_open_phone_route_hands_over_with_a_tel_link(tenants: Path, monkey
 @pytest.mark.asyncio
 async def test_open_web_chat_route_links_to_the_chat(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "by-chat")
-    assert "Team webchat is open now. You can chat with a person there: https://chat.example.org/start" in message["text"]
+    assert (
+        "Team webchat is open now. You can chat with a person there: https://chat.example.org/start" in message["text"]
+    )
     assert link_urls(message) == ["https://chat.example.org/start"]
 
 
 @pytest.mark.asyncio
-async def test_open_callback_route_offers_the_callback_as_a_choice(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_open_callback_route_offers_the_callback_as_a_choice(
+    tenants: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "by-callback")
     assert "Team callback can call you back, at a time that is safe for you. Only if you want to." in message["text"]
     assert payloads(message)[0] == "/request_callback"
@@ -89,7 +95,9 @@ async def test_open_callback_route_offers_the_callback_as_a_choice(tenants: Path
 
 
 @pytest.mark.asyncio
-async def test_closed_service_gives_the_helplines_open_now_and_when_it_opens(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_closed_service_gives_the_helplines_open_now_and_when_it_opens(
+    tenants: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     message = await talk_to_person(TUESDAY_NIGHT, monkeypatch, "by-phone")
     text = message["text"]
     assert "Team phone is closed right now. It opens tomorrow at 9am." in text
@@ -103,7 +111,9 @@ async def test_closed_service_gives_the_helplines_open_now_and_when_it_opens(ten
 
 
 @pytest.mark.asyncio
-async def test_closed_callback_service_still_offers_a_call_back_later(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_closed_callback_service_still_offers_a_call_back_later(
+    tenants: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     message = await talk_to_person(SATURDAY, monkeypatch, "by-callback")
     assert "Samaritans: 116 123. Open now" in message["text"]
     assert "can also call you back later" in message["text"]
@@ -111,13 +121,17 @@ async def test_closed_callback_service_still_offers_a_call_back_later(tenants: P
 
 
 @pytest.mark.asyncio
-async def test_hours_the_bot_cannot_check_are_never_called_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_hours_the_bot_cannot_check_are_never_called_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tenant_file(tmp_path, "unknown-hours", handoff("phone", opening_hours=None))
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
     message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, "unknown-hours")
     text = message["text"]
     assert "open now" not in text.split("\n")[1].lower()
-    assert "You can also try Team phone. Their hours: Monday to Friday, 9am to 5pm. To reach them: 029 2018 0999" in text
+    assert (
+        "You can also try Team phone. Their hours: Monday to Friday, 9am to 5pm. To reach them: 029 2018 0999" in text
+    )
     assert "Revenge Porn Helpline (adults): 0345 6000 459. Open now." in text
 
 
@@ -133,9 +147,15 @@ async def test_no_live_service_gives_open_helplines(tenants: Path, monkeypatch: 
         message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, tenant)
         lines = [line for line in message["text"].splitlines() if line.startswith("- ")]
         assert lines[0] == "- Revenge Porn Helpline (adults): 0345 6000 459. Open now."
-        assert [line.split(":")[0] for line in lines] == ["- Revenge Porn Helpline (adults)", "- Samaritans", "- Childline (under 19)"]
+        assert [line.split(":")[0] for line in lines] == [
+            "- Revenge Porn Helpline (adults)",
+            "- Samaritans",
+            "- Childline (under 19)",
+        ]
         assert "/request_callback" not in payloads(message)
-        assert message["text"].endswith("If you are in danger, call 999. If you can't speak, call from a mobile and press 55 when asked.")
+        assert message["text"].endswith(
+            "If you are in danger, call 999. If you can't speak, call from a mobile and press 55 when asked."
+        )
 
 
 @pytest.mark.asyncio
@@ -147,7 +167,9 @@ async def test_callback_route_without_its_secret_is_not_offered(tenants: Path, m
 
 
 @pytest.mark.asyncio
-async def test_young_person_hears_about_childline_first_even_when_the_charity_is_open(tenants: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_young_person_hears_about_childline_first_even_when_the_charity_is_open(
+    tenants: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for tenant in ("by-phone", "default"):
         message = await talk_to_person(TUESDAY_AFTERNOON, monkeypatch, tenant, young_person=True)
         lines = [line for line in message["text"].splitlines() if line.startswith("- ")]
@@ -244,8 +266,10 @@ def test_secret_variable_names() -> None:
     assert secret_variable("a_b-c1") == "CALLBACK_SECRET_A_B_C1"
 
 
-def test_tenants_whose_secret_names_collide_stop_the_action_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """"a-b" and "a_b" would share CALLBACK_SECRET_A_B: one charity's secret would sign the other's requests."""
+def test_tenants_whose_secret_names_collide_stop_the_action_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "a-b" and "a_b" would share CALLBACK_SECRET_A_B: one charity's secret would sign the other's requests."""
     tenant_file(tmp_path, "default", None)
     tenant_file(tmp_path, "charity-one", handoff("callback"))
     tenant_file(tmp_path, "charity_one", handoff("callback"))
@@ -270,7 +294,11 @@ def test_a_short_callback_secret_stops_the_action_server_naming_it_not_showing_i
     # The real action server: it stops at start-up, and its output never shows the secret.
     server = subprocess.run(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", "1"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert server.returncode != 0
     assert "CALLBACK_SECRET_CHARITY_ONE is shorter than 32 bytes" in server.stderr + server.stdout
@@ -280,7 +308,9 @@ def test_a_short_callback_secret_stops_the_action_server_naming_it_not_showing_i
 
 
 @pytest.mark.asyncio
-async def test_a_web_chat_link_is_never_followed_by_a_full_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_web_chat_link_is_never_followed_by_a_full_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A "." straight after a link would be taken as part of it by link detection, and the link would break."""
     tenant_file(tmp_path, "unknown-hours", handoff("webchat", opening_hours=None))
     tenant_file(tmp_path, "open-chat", handoff("webchat"))

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
+from tracker_helpers import slot_event, user_event
 
 from actions.history import value_before_latest_message
-from tracker_helpers import slot_event, user_event
 
 
 def tracker_with(events: list[dict[str, Any]]) -> Tracker:

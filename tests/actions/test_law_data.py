@@ -175,7 +175,9 @@ def test_ids_are_unique() -> None:
 def test_fields_are_present_and_typed(entry: dict[str, Any]) -> None:
     assert type_problems(entry) == []
     assert entry["must_show"] == [] or all(isinstance(point, str) and point for point in entry["must_show"])
-    assert all(isinstance(field, str) and field.strip() for field in (entry["title"], entry["covers"], entry["basis_plain"]))
+    assert all(
+        isinstance(field, str) and field.strip() for field in (entry["title"], entry["covers"], entry["basis_plain"])
+    )
 
 
 @pytest.mark.parametrize("entry", entry_params())
@@ -232,7 +234,11 @@ def test_does_not_matter_why_only_for_consent_based_offences_in_force(entry: dic
 
 def test_the_consent_based_offences_are_exactly_s66b_s66e_s66f() -> None:
     says_it = {entry["id"] for _, entry in ENTRIES if NOT_MATTER in entry["basis_plain"].lower()}
-    assert says_it == {"ew_soa2003_s66b_sharing", "ew_soa2003_s66e_creating_deepfake", "ew_soa2003_s66f_requesting_deepfake"}
+    assert says_it == {
+        "ew_soa2003_s66b_sharing",
+        "ew_soa2003_s66e_creating_deepfake",
+        "ew_soa2003_s66f_requesting_deepfake",
+    }
 
 
 @pytest.mark.parametrize("entry", [p for p in entry_params() if p.values[0]["status"] != "in_force"])
@@ -270,7 +276,9 @@ def test_the_knowledge_base_loads_as_the_engine_reads_it() -> None:
         ("ni_osa2023_s181_threatening_communications", dt.date(2024, 1, 31), None, None),
     ],
 )
-def test_dates_match_the_fact_sheet(offence_id: str, in_force_from: Any, in_force_until: Any, threats_from: Any) -> None:
+def test_dates_match_the_fact_sheet(
+    offence_id: str, in_force_from: Any, in_force_until: Any, threats_from: Any
+) -> None:
     entry = BY_ID[offence_id]
     assert (entry["in_force_from"], entry["in_force_until"], entry["applies_to"].get("threats_from")) == (
         in_force_from,
@@ -383,13 +391,25 @@ def test_age_limited_offences(offence_id: str, image_age: str) -> None:
     ("nation", "situation", "required"),
     [
         ("england", "shared_without_consent", {"ew_soa2003_s66b_sharing", "ew_pha1997_harassment"}),
-        ("england", "threat_to_share", {"ew_soa2003_s66b4_threat", "ew_theft1968_s21_blackmail", "ew_osa2023_s181_threatening_communications"}),
+        (
+            "england",
+            "threat_to_share",
+            {"ew_soa2003_s66b4_threat", "ew_theft1968_s21_blackmail", "ew_osa2023_s181_threatening_communications"},
+        ),
         ("england", "fake_images", {"ew_soa2003_s66e_creating_deepfake", "ew_soa2003_s66f_requesting_deepfake"}),
         ("england", "cyberflashing", {"ew_soa2003_s66a_cyberflashing"}),
-        ("england", "taken_without_consent", {"ew_soa2003_s67_voyeurism", "ew_soa2003_s67a_upskirting", "ew_cpa2026_taking_intimate_image"}),
+        (
+            "england",
+            "taken_without_consent",
+            {"ew_soa2003_s67_voyeurism", "ew_soa2003_s67a_upskirting", "ew_cpa2026_taking_intimate_image"},
+        ),
         ("scotland", "shared_without_consent", {"sc_absha2016_s2_disclosing"}),
         ("scotland", "taken_without_consent", {"sc_sosa2009_s9_voyeurism"}),
-        ("northern_ireland", "shared_without_consent", {"ni_ja2016_s51_disclosing", "ni_pho1997_pfsa2022_harassment_stalking"}),
+        (
+            "northern_ireland",
+            "shared_without_consent",
+            {"ni_ja2016_s51_disclosing", "ni_pho1997_pfsa2022_harassment_stalking"},
+        ),
         ("northern_ireland", "taken_without_consent", {"ni_soo2008_art71a_71b_upskirting_downblousing"}),
         ("northern_ireland", "cyberflashing", {"ni_soo2008_art72a_cyberflashing"}),
         ("northern_ireland", "threat_to_share", {"ni_osa2023_s181_threatening_communications"}),
@@ -397,7 +417,10 @@ def test_age_limited_offences(offence_id: str, image_age: str) -> None:
 )
 def test_the_offences_the_issue_requires_are_reachable(nation: str, situation: str, required: set[str]) -> None:
     """Each required offence is in the knowledge base and the engine can name it for its situation."""
-    found = explain(Facts(situations=(situation,), nation=nation, age_group="18_plus", age_at_image="18_plus"), load_offences(LAW_DIR))
+    found = explain(
+        Facts(situations=(situation,), nation=nation, age_group="18_plus", age_at_image="18_plus"),
+        load_offences(LAW_DIR),
+    )
     assert required <= {item.offence.id for item in found.offences}
 
 

@@ -71,7 +71,9 @@ AGED_16_17 = {"age_group": "16_17"}
 ADULT_NOW_UNDER_18_IN_IMAGE = {"age_group": "18_plus", "age_at_image": "under_18"}
 
 
-def case(nation: str | None, situations: list[str], age: dict[str, str], when: str | None = None, demand: str | None = None) -> Facts:
+def case(
+    nation: str | None, situations: list[str], age: dict[str, str], when: str | None = None, demand: str | None = None
+) -> Facts:
     return Facts(situations=tuple(situations), nation=nation, when=when, demand=demand, **age)
 
 
@@ -95,62 +97,239 @@ def row(label: str, c: Facts, top: list[str], absent: set[str]) -> Any:
 
 TABLE = [
     # --- England and Wales: sharing -------------------------------------------------------------
-    row("england-shared-adult-2024-25", case("england", [SHARED], ADULT, "2024_to_2025"), [S66B], {PCA, S66E, S66F, S66A, S67, ABSHA, S51}),
-    row("england-shared-adult-before-2024-old-law", case("england", [SHARED], ADULT, "before_2024"), [S33], {S66B, PCA, S66E}),
+    row(
+        "england-shared-adult-2024-25",
+        case("england", [SHARED], ADULT, "2024_to_2025"),
+        [S66B],
+        {PCA, S66E, S66F, S66A, S67, ABSHA, S51},
+    ),
+    row(
+        "england-shared-adult-before-2024-old-law",
+        case("england", [SHARED], ADULT, "before_2024"),
+        [S33],
+        {S66B, PCA, S66E},
+    ),
     row("wales-shared-adult-since-2026", case("wales", [SHARED], ADULT, "since_2026"), [S66B], {S33, S66E, PCA}),
     row("wales-shared-aged-13-15", case("wales", [SHARED], AGED_13_15, "since_2026"), [PCA, S66B], {S66E, S66F, S33}),
     row("england-shared-age-and-date-unknown", case("england", [SHARED], AGE_UNKNOWN), [S66B, S33], {S66E, S67, S66A}),
-    row("england-shared-then-threatened", case("england", [SHARED, THREAT], ADULT, "since_2026"), [S66B, S66B4], {S33, PCA}),
-    row("england-threatened-then-shared", case("england", [THREAT, SHARED], ADULT, "since_2026"), [S66B4, S66B], {S33, PCA}),
+    row(
+        "england-shared-then-threatened",
+        case("england", [SHARED, THREAT], ADULT, "since_2026"),
+        [S66B, S66B4],
+        {S33, PCA},
+    ),
+    row(
+        "england-threatened-then-shared",
+        case("england", [THREAT, SHARED], ADULT, "since_2026"),
+        [S66B4, S66B],
+        {S33, PCA},
+    ),
     # --- England and Wales: threats and sextortion ----------------------------------------------
     row("england-threat-adult-2024-25", case("england", [THREAT], ADULT, "2024_to_2025"), [S66B4], {S66B, PCA, S66E}),
-    row("wales-threat-adult-before-2024-old-law", case("wales", [THREAT], ADULT, "before_2024"), [S33], {S66B4, S181_EW, S66B}),
-    row("england-sextortion-adult-money", case("england", [THREAT], ADULT, "since_2026", "money"), [BLACKMAIL_EW, S66B4, PHA], {PCA, S33}),
-    row("england-sextortion-adult-date-unknown", case("england", [THREAT], ADULT, None, "money"), [BLACKMAIL_EW, S66B4, S33], {PCA}),
-    row("england-sextortion-aged-13-15-more-images", case("england", [THREAT], AGED_13_15, "since_2026", "more_images"), [PCA, S66B4, PHA], {S66E, S66F}),
-    row("wales-sextortion-aged-16-17-money", case("wales", [THREAT], AGED_16_17, "2024_to_2025", "money"), [PCA, BLACKMAIL_EW, S66B4], {S66E}),
+    row(
+        "wales-threat-adult-before-2024-old-law",
+        case("wales", [THREAT], ADULT, "before_2024"),
+        [S33],
+        {S66B4, S181_EW, S66B},
+    ),
+    row(
+        "england-sextortion-adult-money",
+        case("england", [THREAT], ADULT, "since_2026", "money"),
+        [BLACKMAIL_EW, S66B4, PHA],
+        {PCA, S33},
+    ),
+    row(
+        "england-sextortion-adult-date-unknown",
+        case("england", [THREAT], ADULT, None, "money"),
+        [BLACKMAIL_EW, S66B4, S33],
+        {PCA},
+    ),
+    row(
+        "england-sextortion-aged-13-15-more-images",
+        case("england", [THREAT], AGED_13_15, "since_2026", "more_images"),
+        [PCA, S66B4, PHA],
+        {S66E, S66F},
+    ),
+    row(
+        "wales-sextortion-aged-16-17-money",
+        case("wales", [THREAT], AGED_16_17, "2024_to_2025", "money"),
+        [PCA, BLACKMAIL_EW, S66B4],
+        {S66E},
+    ),
     # --- England and Wales: deepfakes -----------------------------------------------------------
-    row("england-deepfake-adult-since-2026", case("england", [FAKE], ADULT, "since_2026"), [S66E], {PCA, S33, ABSHA, SC_PROPOSED, NI_PROPOSED}),
+    row(
+        "england-deepfake-adult-since-2026",
+        case("england", [FAKE], ADULT, "since_2026"),
+        [S66E],
+        {PCA, S33, ABSHA, SC_PROPOSED, NI_PROPOSED},
+    ),
     row("wales-deepfake-adult-2024-25", case("wales", [FAKE], ADULT, "2024_to_2025"), [S66B], {S66E, S66F, PCA}),
-    row("england-deepfake-adult-before-2024-no-law", case("england", [FAKE], ADULT, "before_2024"), [], {S66E, S66B, S33}),
-    row("england-deepfake-and-shared-adult-since-2026", case("england", [FAKE, SHARED], ADULT, "since_2026"), [S66E, S66B], {S33, PCA}),
-    row("england-deepfake-and-shared-before-2024", case("england", [FAKE, SHARED], ADULT, "before_2024"), [PHA, S33], {S66B, S66E}),
+    row(
+        "england-deepfake-adult-before-2024-no-law",
+        case("england", [FAKE], ADULT, "before_2024"),
+        [],
+        {S66E, S66B, S33},
+    ),
+    row(
+        "england-deepfake-and-shared-adult-since-2026",
+        case("england", [FAKE, SHARED], ADULT, "since_2026"),
+        [S66E, S66B],
+        {S33, PCA},
+    ),
+    row(
+        "england-deepfake-and-shared-before-2024",
+        case("england", [FAKE, SHARED], ADULT, "before_2024"),
+        [PHA, S33],
+        {S66B, S66E},
+    ),
     row("england-ai-image-aged-13-15", case("england", [FAKE], AGED_13_15, "since_2026"), [PCA, S66B], {S66E, S66F}),
-    row("wales-ai-image-adult-now-under-18-in-it", case("wales", [FAKE], ADULT_NOW_UNDER_18_IN_IMAGE, "2024_to_2025"), [PCA, S66B], {S66E, S66F}),
+    row(
+        "wales-ai-image-adult-now-under-18-in-it",
+        case("wales", [FAKE], ADULT_NOW_UNDER_18_IN_IMAGE, "2024_to_2025"),
+        [PCA, S66B],
+        {S66E, S66F},
+    ),
     # --- England and Wales: taken in secret, cyberflashing ---------------------------------------
-    row("england-taken-adult-since-2026", case("england", [TAKEN], ADULT, "since_2026"), [S67, S67A, CPA], {S66B, PCA, SOSA9}),
+    row(
+        "england-taken-adult-since-2026",
+        case("england", [TAKEN], ADULT, "since_2026"),
+        [S67, S67A, CPA],
+        {S66B, PCA, SOSA9},
+    ),
     row("england-taken-adult-before-2024", case("england", [TAKEN], ADULT, "before_2024"), [S67, S67A], {CPA, S66B}),
-    row("wales-taken-aged-16-17-2024-25", case("wales", [TAKEN], AGED_16_17, "2024_to_2025"), [PCA, S67, S67A], {CPA, S66E}),
+    row(
+        "wales-taken-aged-16-17-2024-25",
+        case("wales", [TAKEN], AGED_16_17, "2024_to_2025"),
+        [PCA, S67, S67A],
+        {CPA, S66E},
+    ),
     row("england-taken-date-unknown", case("england", [TAKEN], ADULT), [S67, S67A, CPA], {S66B, ART71}),
-    row("england-cyberflashing-adult-since-2026", case("england", [FLASH], ADULT, "since_2026"), [S66A, PHA, S127], {PCA, S66B, SOSA67, ART72A}),
+    row(
+        "england-cyberflashing-adult-since-2026",
+        case("england", [FLASH], ADULT, "since_2026"),
+        [S66A, PHA, S127],
+        {PCA, S66B, SOSA67, ART72A},
+    ),
     row("wales-cyberflashing-before-2024", case("wales", [FLASH], ADULT, "before_2024"), [PHA, S127], {S66A}),
     row("england-cyberflashing-aged-13-15", case("england", [FLASH], AGED_13_15, "2024_to_2025"), [S66A], {PCA, S66E}),
     # --- Scotland -------------------------------------------------------------------------------
-    row("scotland-shared-adult-since-2026", case("scotland", [SHARED], ADULT, "since_2026"), [ABSHA, CJLSA], {S66B, S33, CGSA, S51}),
+    row(
+        "scotland-shared-adult-since-2026",
+        case("scotland", [SHARED], ADULT, "since_2026"),
+        [ABSHA, CJLSA],
+        {S66B, S33, CGSA, S51},
+    ),
     row("scotland-shared-adult-before-2024", case("scotland", [SHARED], ADULT, "before_2024"), [ABSHA], {S33, S66B}),
-    row("scotland-sextortion-adult-money", case("scotland", [THREAT], ADULT, "2024_to_2025", "money"), [EXTORTION, ABSHA, CJLSA], {BLACKMAIL_EW, S181_EW, S181_NI}),
-    row("scotland-sextortion-aged-13-15", case("scotland", [THREAT], AGED_13_15, "since_2026", "more_images"), [CGSA, ABSHA, CJLSA], {PCA, SC_PROPOSED}),
-    row("scotland-threat-no-demand-date-unknown", case("scotland", [THREAT], ADULT), [ABSHA, CJLSA, EXTORTION], {S66B4, S181_EW}),
-    row("scotland-deepfake-adult", case("scotland", [FAKE], ADULT, "since_2026"), [ABSHA], {SC_PROPOSED, S66E, S66F, CGSA}),
-    row("scotland-deepfake-age-unknown", case("scotland", [FAKE], AGE_UNKNOWN, "since_2026"), [CGSA, ABSHA], {SC_PROPOSED, S66E}),
-    row("scotland-ai-image-aged-13-15", case("scotland", [FAKE], AGED_13_15, "since_2026"), [CGSA, ABSHA], {SC_PROPOSED, S66E, PCA}),
-    row("scotland-deepfake-and-shared-adult", case("scotland", [FAKE, SHARED], ADULT, "since_2026"), [CJLSA, ABSHA], {SC_PROPOSED, S66E, S66B}),
+    row(
+        "scotland-sextortion-adult-money",
+        case("scotland", [THREAT], ADULT, "2024_to_2025", "money"),
+        [EXTORTION, ABSHA, CJLSA],
+        {BLACKMAIL_EW, S181_EW, S181_NI},
+    ),
+    row(
+        "scotland-sextortion-aged-13-15",
+        case("scotland", [THREAT], AGED_13_15, "since_2026", "more_images"),
+        [CGSA, ABSHA, CJLSA],
+        {PCA, SC_PROPOSED},
+    ),
+    row(
+        "scotland-threat-no-demand-date-unknown",
+        case("scotland", [THREAT], ADULT),
+        [ABSHA, CJLSA, EXTORTION],
+        {S66B4, S181_EW},
+    ),
+    row(
+        "scotland-deepfake-adult",
+        case("scotland", [FAKE], ADULT, "since_2026"),
+        [ABSHA],
+        {SC_PROPOSED, S66E, S66F, CGSA},
+    ),
+    row(
+        "scotland-deepfake-age-unknown",
+        case("scotland", [FAKE], AGE_UNKNOWN, "since_2026"),
+        [CGSA, ABSHA],
+        {SC_PROPOSED, S66E},
+    ),
+    row(
+        "scotland-ai-image-aged-13-15",
+        case("scotland", [FAKE], AGED_13_15, "since_2026"),
+        [CGSA, ABSHA],
+        {SC_PROPOSED, S66E, PCA},
+    ),
+    row(
+        "scotland-deepfake-and-shared-adult",
+        case("scotland", [FAKE, SHARED], ADULT, "since_2026"),
+        [CJLSA, ABSHA],
+        {SC_PROPOSED, S66E, S66B},
+    ),
     row("scotland-taken-adult", case("scotland", [TAKEN], ADULT, "since_2026"), [SOSA9], {CPA, S67, S67A, CGSA}),
-    row("scotland-taken-age-unknown-before-2024", case("scotland", [TAKEN], AGE_UNKNOWN, "before_2024"), [SOSA9, CGSA], {CPA, S67}),
-    row("scotland-cyberflashing-adult", case("scotland", [FLASH], ADULT, "2024_to_2025"), [SOSA67, CJLSA], {S66A, ART72A, S127}),
+    row(
+        "scotland-taken-age-unknown-before-2024",
+        case("scotland", [TAKEN], AGE_UNKNOWN, "before_2024"),
+        [SOSA9, CGSA],
+        {CPA, S67},
+    ),
+    row(
+        "scotland-cyberflashing-adult",
+        case("scotland", [FLASH], ADULT, "2024_to_2025"),
+        [SOSA67, CJLSA],
+        {S66A, ART72A, S127},
+    ),
     # --- Northern Ireland -----------------------------------------------------------------------
-    row("ni-shared-adult-since-2026", case("northern_ireland", [SHARED], ADULT, "since_2026"), [S51, HARASSMENT_NI], {S66B, ABSHA, PCNIO}),
+    row(
+        "ni-shared-adult-since-2026",
+        case("northern_ireland", [SHARED], ADULT, "since_2026"),
+        [S51, HARASSMENT_NI],
+        {S66B, ABSHA, PCNIO},
+    ),
     row("ni-shared-adult-before-2024", case("northern_ireland", [SHARED], ADULT, "before_2024"), [S51], {S33, S66B}),
-    row("ni-threat-adult-before-2024", case("northern_ireland", [THREAT], ADULT, "before_2024"), [S51, HARASSMENT_NI], {S181_NI, S66B4}),
-    row("ni-sextortion-adult-money-2024-25", case("northern_ireland", [THREAT], ADULT, "2024_to_2025", "money"), [BLACKMAIL_NI, S51, HARASSMENT_NI], {BLACKMAIL_EW, PCNIO}),
-    row("ni-sextortion-aged-13-15", case("northern_ireland", [THREAT], AGED_13_15, "since_2026", "money"), [PCNIO, BLACKMAIL_NI, S51], {NI_PROPOSED, PCA}),
-    row("ni-deepfake-adult-no-law", case("northern_ireland", [FAKE], ADULT, "since_2026"), [], {S51, S66E, NI_PROPOSED}),
-    row("ni-ai-image-aged-16-17", case("northern_ireland", [FAKE], AGED_16_17, "since_2026"), [PCNIO], {S51, NI_PROPOSED, S66E, PCA}),
-    row("ni-deepfake-and-shared-adult", case("northern_ireland", [FAKE, SHARED], ADULT, "since_2026"), [HARASSMENT_NI, S51], {NI_PROPOSED, S66E, S66B}),
+    row(
+        "ni-threat-adult-before-2024",
+        case("northern_ireland", [THREAT], ADULT, "before_2024"),
+        [S51, HARASSMENT_NI],
+        {S181_NI, S66B4},
+    ),
+    row(
+        "ni-sextortion-adult-money-2024-25",
+        case("northern_ireland", [THREAT], ADULT, "2024_to_2025", "money"),
+        [BLACKMAIL_NI, S51, HARASSMENT_NI],
+        {BLACKMAIL_EW, PCNIO},
+    ),
+    row(
+        "ni-sextortion-aged-13-15",
+        case("northern_ireland", [THREAT], AGED_13_15, "since_2026", "money"),
+        [PCNIO, BLACKMAIL_NI, S51],
+        {NI_PROPOSED, PCA},
+    ),
+    row(
+        "ni-deepfake-adult-no-law", case("northern_ireland", [FAKE], ADULT, "since_2026"), [], {S51, S66E, NI_PROPOSED}
+    ),
+    row(
+        "ni-ai-image-aged-16-17",
+        case("northern_ireland", [FAKE], AGED_16_17, "since_2026"),
+        [PCNIO],
+        {S51, NI_PROPOSED, S66E, PCA},
+    ),
+    row(
+        "ni-deepfake-and-shared-adult",
+        case("northern_ireland", [FAKE, SHARED], ADULT, "since_2026"),
+        [HARASSMENT_NI, S51],
+        {NI_PROPOSED, S66E, S66B},
+    ),
     row("ni-taken-adult", case("northern_ireland", [TAKEN], ADULT, "since_2026"), [ART71, ART71AB], {CPA, S67, SOSA9}),
     row("ni-taken-before-2024", case("northern_ireland", [TAKEN], ADULT, "before_2024"), [ART71, ART71AB], {CPA}),
-    row("ni-cyberflashing-adult-2024-25", case("northern_ireland", [FLASH], ADULT, "2024_to_2025"), [ART72A, HARASSMENT_NI], {S66A, SOSA67}),
-    row("ni-cyberflashing-before-2024", case("northern_ireland", [FLASH], ADULT, "before_2024"), [ART72A, HARASSMENT_NI], {S66A}),
+    row(
+        "ni-cyberflashing-adult-2024-25",
+        case("northern_ireland", [FLASH], ADULT, "2024_to_2025"),
+        [ART72A, HARASSMENT_NI],
+        {S66A, SOSA67},
+    ),
+    row(
+        "ni-cyberflashing-before-2024",
+        case("northern_ireland", [FLASH], ADULT, "before_2024"),
+        [ART72A, HARASSMENT_NI],
+        {S66A},
+    ),
 ]
 
 
@@ -212,7 +391,9 @@ def test_deepfake_in_northern_ireland_is_not_covered_by_s51_and_the_proposal_is_
 def test_deepfake_shared_in_northern_ireland_names_s51_only_for_a_real_image() -> None:
     explanation = explain(case("northern_ireland", [FAKE, SHARED], ADULT, "2024_to_2025"), OFFENCES)
 
-    assert conditions(explanation, S51) == ("If it is a real photo or video of you, not one made sexual by editing or AI",)
+    assert conditions(explanation, S51) == (
+        "If it is a real photo or video of you, not one made sexual by editing or AI",
+    )
 
 
 def test_deepfake_in_england_since_2026_is_the_creation_offence() -> None:
@@ -229,7 +410,10 @@ def test_deepfake_in_wales_in_2024_or_2025_is_too_early_for_the_creation_offence
 
     assert S66E not in ids(explanation) and S66F not in ids(explanation)
     assert [o.id for o in explanation.too_early] == [S66E]
-    assert conditions(explanation, S66B) == ("If the fake image was shared with anyone", "If it happened on or after 31 January 2024")
+    assert conditions(explanation, S66B) == (
+        "If the fake image was shared with anyone",
+        "If it happened on or after 31 January 2024",
+    )
     text = "\n".join(m["text"] for m in explanation_messages(explanation, "survivor"))
     assert "this law started on 6 February 2026, so it does not cover things done before then" in text
 
@@ -272,7 +456,9 @@ def test_an_offence_is_shown_for_every_period_its_dates_touch_however_briefly() 
 
 @pytest.mark.parametrize("nation", ["england", "wales"])
 @pytest.mark.parametrize("when", ["before_2024", "2024_to_2025", "since_2026", "not_sure"])
-def test_ai_image_of_a_15_year_old_is_the_child_offence_never_the_adult_deepfake_offence(nation: str, when: str) -> None:
+def test_ai_image_of_a_15_year_old_is_the_child_offence_never_the_adult_deepfake_offence(
+    nation: str, when: str
+) -> None:
     explanation = explain(case(nation, [FAKE], AGED_13_15, when), OFFENCES)
 
     assert ids(explanation)[0] == PCA
@@ -487,7 +673,7 @@ def test_offences_not_confirmed_in_force_are_always_said_to_be_not_confirmed() -
     for c, explanation in ALL_EXPLAINED:
         messages = explanation_messages(explanation, "survivor")
         shown = explanation.offences[:MAX_OFFENCES_SHOWN]
-        for item, message in zip(shown, messages[1 : 1 + len(shown)]):
+        for item, message in zip(shown, messages[1 : 1 + len(shown)], strict=True):
             assert item.offence.id in message["buttons"][0]["payload"]
             unconfirmed = item.offence.status == "enacted_commencement_unconfirmed"
             assert (sentence in message["text"]) == unconfirmed, (c, item.offence.id)
@@ -532,4 +718,7 @@ def test_too_early_laws_are_not_also_listed_as_applying() -> None:
         if period is None:
             assert explanation.too_early == (), c  # "too early" needs a date
         for offence in explanation.too_early:
-            assert offence.in_force_from is not None and period is not None and offence.in_force_from > period[0], (c, offence.id)
+            assert offence.in_force_from is not None and period is not None and offence.in_force_from > period[0], (
+                c,
+                offence.id,
+            )

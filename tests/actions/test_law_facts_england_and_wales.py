@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -59,7 +60,16 @@ def field(offence_id: str, name: str) -> Any:
 
 def all_text(offence_id: str) -> str:
     entry = RAW[offence_id]
-    return "\n".join(str(value) for value in (entry["title"], entry["covers"], entry["basis_plain"], *entry["must_show"], entry.get("notes", "")))
+    return "\n".join(
+        str(value)
+        for value in (
+            entry["title"],
+            entry["covers"],
+            entry["basis_plain"],
+            *entry["must_show"],
+            entry.get("notes", ""),
+        )
+    )
 
 
 def ids_for(situations: tuple[str, ...], when: str) -> list[str]:
@@ -78,18 +88,39 @@ def conditions_for(offence_id: str, situations: tuple[str, ...], when: str) -> t
 FIELD_FACTS = [
     # Crime and Policing Act 2026: 29 April 2026 is Royal Assent, not commencement. The first provisions
     # commenced on 29 June 2026 (SI 2026/689); that these offences were among them is not confirmed.
-    pytest.param(TAKING, ("in_force_from", "status"), (dt.date(2026, 6, 29), "enacted_commencement_unconfirmed"), id="taking-from-29-june-2026-commencement-unconfirmed"),
+    pytest.param(
+        TAKING,
+        ("in_force_from", "status"),
+        (dt.date(2026, 6, 29), "enacted_commencement_unconfirmed"),
+        id="taking-from-29-june-2026-commencement-unconfirmed",
+    ),
     pytest.param(TAKING, "last_reviewed", REVIEWED_ON, id="taking-reviewed-today"),
-    pytest.param(INSTALLING, "status", "enacted_commencement_unconfirmed", id="installing-is-its-own-entry-not-in-force-confirmed"),
+    pytest.param(
+        INSTALLING,
+        "status",
+        "enacted_commencement_unconfirmed",
+        id="installing-is-its-own-entry-not-in-force-confirmed",
+    ),
     pytest.param(INSTALLING, "in_force_from", dt.date(2026, 6, 29), id="installing-offered-from-29-june-2026"),
     pytest.param(INSTALLING, "situations", frozenset({"taken_without_consent"}), id="installing-for-images-taken"),
-    pytest.param(COPYING, "status", "enacted_commencement_unconfirmed", id="copying-temporary-image-present-unconfirmed"),
-    pytest.param(COPYING, "situations", frozenset({"taken_without_consent"}), id="copying-temporary-image-for-images-taken"),
-    pytest.param(GENERATORS, "status", "enacted_commencement_unconfirmed", id="nudify-tools-offence-present-unconfirmed"),
+    pytest.param(
+        COPYING, "status", "enacted_commencement_unconfirmed", id="copying-temporary-image-present-unconfirmed"
+    ),
+    pytest.param(
+        COPYING, "situations", frozenset({"taken_without_consent"}), id="copying-temporary-image-for-images-taken"
+    ),
+    pytest.param(
+        GENERATORS, "status", "enacted_commencement_unconfirmed", id="nudify-tools-offence-present-unconfirmed"
+    ),
     pytest.param(GENERATORS, "situations", frozenset({"fake_images"}), id="nudify-tools-only-for-fake-images"),
     pytest.param(GENERATORS, "image_age", "adult_only", id="nudify-tools-purported-image-means-adult"),
     # s.66E/66F: in force 6 February 2026.
-    pytest.param(S66E, ("in_force_from", "last_reviewed"), (dt.date(2026, 2, 6), REVIEWED_ON), id="s66e-from-6-february-2026-reviewed-today"),
+    pytest.param(
+        S66E,
+        ("in_force_from", "last_reviewed"),
+        (dt.date(2026, 2, 6), REVIEWED_ON),
+        id="s66e-from-6-february-2026-reviewed-today",
+    ),
     pytest.param(S66F, "last_reviewed", REVIEWED_ON, id="s66f-reviewed-today"),
     # s.67(3) and s.67A(2): repeal by the 2026 Act not confirmed, and only part of each section would go,
     # so neither entry ends (see the notes rows below).
@@ -97,7 +128,12 @@ FIELD_FACTS = [
     pytest.param(S67A, ("in_force_until", "last_reviewed"), (None, REVIEWED_ON), id="s67a-stays-open-reviewed-today"),
     # Communications Act 2003 s.127(3): summary only, six months or a fine or both.
     pytest.param(S127, "max_penalty_confirmed", True, id="s127-penalty-confirmed"),
-    pytest.param(S127, "max_penalty", "Up to 6 months in prison, a fine, or both (dealt with in the magistrates' court).", id="s127-penalty-wording"),
+    pytest.param(
+        S127,
+        "max_penalty",
+        "Up to 6 months in prison, a fine, or both (dealt with in the magistrates' court).",
+        id="s127-penalty-wording",
+    ),
     pytest.param(S127, "last_reviewed", REVIEWED_ON, id="s127-reviewed-today"),
 ]
 
@@ -139,7 +175,12 @@ def _taking_says_where_in_the_2003_act_it_is_reported() -> None:
 
 
 def _every_source_is_a_url_or_statute_reference_never_the_teams_notes() -> None:
-    bad = [(o.id, s) for o in OFFENCES.values() for s in o.sources if "shared/" in s or not (URL.match(s) or STATUTE.match(s))]
+    bad = [
+        (o.id, s)
+        for o in OFFENCES.values()
+        for s in o.sources
+        if "shared/" in s or not (URL.match(s) or STATUTE.match(s))
+    ]
     assert bad == []
 
 
@@ -200,14 +241,18 @@ RULE_FACTS: list[Any] = [
     pytest.param(_taking_cites_the_real_circular_and_the_si, id="taking-cites-circular-004-2026-and-si-2026-689"),
     pytest.param(_taking_motive_sentence_claims_nothing_about_why, id="taking-basis-plain-no-motive-claim"),
     pytest.param(_taking_says_where_in_the_2003_act_it_is_reported, id="taking-section-66ab"),
-    pytest.param(_every_source_is_a_url_or_statute_reference_never_the_teams_notes, id="sources-are-urls-or-statute-references"),
+    pytest.param(
+        _every_source_is_a_url_or_statute_reference_never_the_teams_notes, id="sources-are-urls-or-statute-references"
+    ),
     pytest.param(_the_file_header_does_not_point_at_the_teams_private_notes, id="header-no-shared-reference"),
     pytest.param(_s67_notes_say_only_67_3_would_be_replaced, id="s67-notes-partial-replacement"),
     pytest.param(_s67a_notes_say_only_67a_2_would_be_replaced, id="s67a-notes-partial-replacement"),
     pytest.param(_pca_anonymity_is_not_claimed_from_the_1992_act, id="pca-anonymity-not-from-1992-act"),
     pytest.param(_new_offences_claim_no_confirmed_penalty_or_anonymity, id="new-offences-nothing-confirmed"),
     pytest.param(_taking_is_offered_from_29_june_2026_not_29_april, id="engine-taking-from-29-june-2026"),
-    pytest.param(_nudify_tools_offence_comes_after_the_core_fake_image_offences, id="engine-nudify-tools-after-core-offences"),
+    pytest.param(
+        _nudify_tools_offence_comes_after_the_core_fake_image_offences, id="engine-nudify-tools-after-core-offences"
+    ),
     pytest.param(_new_taking_offences_follow_voyeurism_and_upskirting, id="engine-taking-order"),
     pytest.param(_new_offences_are_never_offered_for_2024_or_2025, id="engine-new-offences-not-before-2026"),
 ]

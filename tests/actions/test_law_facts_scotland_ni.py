@@ -68,27 +68,61 @@ ROWS = [
     pytest.param("ni_soo2008_art71_voyeurism", penalty("2 years"), id="ni-art71-penalty-2-years-art71(5)"),
     pytest.param("ni_soo2008_art71_voyeurism", art71_elements_from_the_order, id="ni-art71-what-must-be-shown"),
     pytest.param("ni_soo2008_art71_voyeurism", anonymity_for_life, id="ni-art71-anonymity-1992-act-s2(3)"),
-    pytest.param("ni_soo2008_art71a_71b_upskirting_downblousing", anonymity_for_life, id="ni-art71a-71b-anonymity-2022-sch1-para2"),
+    pytest.param(
+        "ni_soo2008_art71a_71b_upskirting_downblousing",
+        anonymity_for_life,
+        id="ni-art71a-71b-anonymity-2022-sch1-para2",
+    ),
     pytest.param("ni_soo2008_art72a_cyberflashing", anonymity_for_life, id="ni-art72a-anonymity-2022-sch1-para2"),
     pytest.param("ni_ja2016_s51_disclosing", anonymity_not_automatic, id="ni-s51-not-in-1992-act-list"),
     pytest.param("ni_ja2016_s51_disclosing", cites("/nia/2016/21/section/61"), id="ni-s51-commencement-s61(1)"),
     pytest.param("ni_theft1969_s20_blackmail", anonymity_not_automatic, id="ni-blackmail-not-in-1992-act-list"),
-    pytest.param("ni_pcnio1978_art3_indecent_images_of_children", penalty("10 years"), id="ni-art3-1978-order-10-years"),
+    pytest.param(
+        "ni_pcnio1978_art3_indecent_images_of_children", penalty("10 years"), id="ni-art3-1978-order-10-years"
+    ),
     pytest.param("ni_pho1997_pfsa2022_harassment_stalking", penalty("10 years"), id="ni-stalking-10-years-s1(6)"),
-    pytest.param("ni_pho1997_pfsa2022_harassment_stalking", lambda o: "harassment is not confirmed" in o.max_penalty, id="ni-harassment-max-not-claimed"),
+    pytest.param(
+        "ni_pho1997_pfsa2022_harassment_stalking",
+        lambda o: "harassment is not confirmed" in o.max_penalty,
+        id="ni-harassment-max-not-claimed",
+    ),
     pytest.param("ni_proposed_deepfake_offences", cites("justice-ni.gov.uk"), id="ni-deepfake-proposal-primary-source"),
     # Scotland
     pytest.param("sc_sosa2009_s6_s7_sexual_images", penalty("10 years"), id="sc-sosa-ss6-7-10-years-sch2"),
-    pytest.param("sc_sosa2009_s9_voyeurism", lambda o: o.max_penalty_confirmed is False and "12 months" in o.max_penalty, id="sc-sosa-s9-summary-12-months-only"),
+    pytest.param(
+        "sc_sosa2009_s9_voyeurism",
+        lambda o: o.max_penalty_confirmed is False and "12 months" in o.max_penalty,
+        id="sc-sosa-s9-summary-12-months-only",
+    ),
     pytest.param("sc_cjlsa2010_s38_s39_threatening_behaviour", penalty("5 years"), id="sc-cjlsa-ss38-39-5-years"),
     pytest.param("sc_cgsa1982_s52_indecent_images_of_children", penalty("10 years"), id="sc-cgsa-s52-10-years"),
-    pytest.param("sc_common_law_extortion", lambda o: o.max_penalty_confirmed is True and "no fixed maximum" in o.max_penalty, id="sc-extortion-common-law-no-fixed-maximum"),
-    pytest.param("sc_absha2016_s2_disclosing", absha_anonymity_says_only_what_is_confirmed, id="sc-absha-anonymity-no-start-date"),
-    pytest.param("sc_absha2016_s2_disclosing", cites("/asp/2025/12/section/104"), id="sc-absha-anonymity-cites-2025-act-s104"),
-    pytest.param("sc_proposed_deepfake_creation", lambda o: o.status == "proposed" and cites("consult.gov.scot")(o), id="sc-deepfake-still-proposed-2026-consultation"),
+    pytest.param(
+        "sc_common_law_extortion",
+        lambda o: o.max_penalty_confirmed is True and "no fixed maximum" in o.max_penalty,
+        id="sc-extortion-common-law-no-fixed-maximum",
+    ),
+    pytest.param(
+        "sc_absha2016_s2_disclosing", absha_anonymity_says_only_what_is_confirmed, id="sc-absha-anonymity-no-start-date"
+    ),
+    pytest.param(
+        "sc_absha2016_s2_disclosing", cites("/asp/2025/12/section/104"), id="sc-absha-anonymity-cites-2025-act-s104"
+    ),
+    pytest.param(
+        "sc_proposed_deepfake_creation",
+        lambda o: o.status == "proposed" and cites("consult.gov.scot")(o),
+        id="sc-deepfake-still-proposed-2026-consultation",
+    ),
     # Both: every source is a public URL or a statute, never the team's private fact sheet
-    pytest.param("scotland", lambda offences: not any("shared/" in s for o in offences for s in o.sources), id="sc-no-shared-reference-source"),
-    pytest.param("northern_ireland", lambda offences: not any("shared/" in s for o in offences for s in o.sources), id="ni-no-shared-reference-source"),
+    pytest.param(
+        "scotland",
+        lambda offences: not any("shared/" in s for o in offences for s in o.sources),
+        id="sc-no-shared-reference-source",
+    ),
+    pytest.param(
+        "northern_ireland",
+        lambda offences: not any("shared/" in s for o in offences for s in o.sources),
+        id="ni-no-shared-reference-source",
+    ),
 ]
 
 

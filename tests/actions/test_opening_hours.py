@@ -30,7 +30,9 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0, zone: ZoneIn
         pytest.param(at(2026, 11, 27, 16, 30), "Closed now: opens Monday at 10am", id="friday-after-closing"),
         pytest.param(at(2026, 11, 28, 12), "Closed now: opens Monday at 10am", id="saturday"),
         pytest.param(at(2026, 11, 29, 23, 30), "Closed now: opens tomorrow at 10am", id="sunday-night"),
-        pytest.param(at(2026, 12, 24, 17), "Closed now: opens Tuesday at 10am", id="christmas-eve-then-two-bank-holidays"),
+        pytest.param(
+            at(2026, 12, 24, 17), "Closed now: opens Tuesday at 10am", id="christmas-eve-then-two-bank-holidays"
+        ),
         pytest.param(at(2026, 5, 25, 11), "Closed now: opens tomorrow at 10am", id="spring-bank-holiday-monday"),
     ],
 )

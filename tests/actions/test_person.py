@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tracker_helpers import make_tracker
 
 from actions import facts
 from actions.explain import case_from_tracker
 from actions.person import Facts
-from tracker_helpers import make_tracker
 
 
 @pytest.mark.parametrize(
@@ -33,16 +33,40 @@ def test_an_age_said_in_their_own_words_before_the_questions_counts() -> None:
 @pytest.mark.parametrize(
     ("slots", "expected"),
     [
-        pytest.param({"age_group": "i'm 19", "nation": "CF10 1AA", "when": "2019"}, Facts(), id="raw-words-are-not-known"),
+        pytest.param(
+            {"age_group": "i'm 19", "nation": "CF10 1AA", "when": "2019"}, Facts(), id="raw-words-are-not-known"
+        ),
         pytest.param({"demand": "£500"}, Facts(demand="money"), id="a-demand-in-pounds-is-money"),
         pytest.param({"audiences": ["men", "samira", "men"]}, Facts(audiences=("men",)), id="only-known-audiences"),
         pytest.param(
-            {"situation": ["threat_to_share"], "age_group": "16_17", "age_at_image": "under_18", "nation": "wales",
-             "when": "since_2026", "perpetrator": "met_online", "platforms": ["snapchat"], "goal": "remove",
-             "demand": "money", "role": "supporter", "danger": True, "platform_refused": True},
-            Facts(situations=("threat_to_share",), age_group="16_17", age_at_image="under_18", nation="wales",
-                  when="since_2026", perpetrator="met_online", platforms=("snapchat",), goal="remove", demand="money",
-                  supporter=True, danger=True, platform_refused=True),
+            {
+                "situation": ["threat_to_share"],
+                "age_group": "16_17",
+                "age_at_image": "under_18",
+                "nation": "wales",
+                "when": "since_2026",
+                "perpetrator": "met_online",
+                "platforms": ["snapchat"],
+                "goal": "remove",
+                "demand": "money",
+                "role": "supporter",
+                "danger": True,
+                "platform_refused": True,
+            },
+            Facts(
+                situations=("threat_to_share",),
+                age_group="16_17",
+                age_at_image="under_18",
+                nation="wales",
+                when="since_2026",
+                perpetrator="met_online",
+                platforms=("snapchat",),
+                goal="remove",
+                demand="money",
+                supporter=True,
+                danger=True,
+                platform_refused=True,
+            ),
             id="every-canonical-value-kept",
         ),
     ],

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import make_tracker
 
 from actions.facts_form import ValidateFactsForm, place_in
-from tracker_helpers import make_tracker
 
 
 @pytest.fixture
@@ -50,7 +50,9 @@ async def test_a_postcode_becomes_only_a_nation(looked_up: list[str]) -> None:
 
 
 async def test_a_town_the_nlu_does_not_know_is_looked_up(looked_up: list[str]) -> None:
-    result = await ValidateFactsForm().extract_nation(CollectingDispatcher(), answering_nation("I live in Tonypandy"), {})
+    result = await ValidateFactsForm().extract_nation(
+        CollectingDispatcher(), answering_nation("I live in Tonypandy"), {}
+    )
     assert result == {"nation": "wales"}
     assert looked_up == ["Tonypandy"]
 
@@ -68,7 +70,9 @@ async def test_a_failed_lookup_sets_nothing_so_the_question_is_asked_again(looke
         ({"intent": "inform"}, '/inform{"nation": "wales"}'),
     ],
 )
-async def test_no_lookup_when_there_is_nothing_to_look_up(looked_up: list[str], tracker_kwargs: dict, text: str) -> None:
+async def test_no_lookup_when_there_is_nothing_to_look_up(
+    looked_up: list[str], tracker_kwargs: dict, text: str
+) -> None:
     await ValidateFactsForm().extract_nation(CollectingDispatcher(), answering_nation(text, **tracker_kwargs), {})
     assert looked_up == []
 

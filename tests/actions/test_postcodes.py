@@ -37,7 +37,9 @@ def postcode_found(country: str) -> httpx.Response:
 
 
 def places_found(*places: tuple[str, str]) -> httpx.Response:
-    return httpx.Response(200, json={"status": 200, "result": [{"name_1": name, "country": country} for name, country in places]})
+    return httpx.Response(
+        200, json={"status": 200, "result": [{"name_1": name, "country": country} for name, country in places]}
+    )
 
 
 def not_found() -> httpx.Response:
@@ -55,7 +57,24 @@ async def lookup(text: str, *answers: httpx.Response | Exception) -> tuple[str |
 
 @pytest.mark.parametrize(
     "text",
-    ["CF10 1AA", "cf10 1aa", "bt71nn", "BT7 1NN", "EH1 1YZ", "SW1A 1AA", "sw1a1aa", " W1A 0AX ", "M1 1AE", "B33 8TH", "DN55 1PT", "CR2 6XH", "GY1 1AA", "IM1 1AA", "GIR 0AA", "SW1A  1AA"],
+    [
+        "CF10 1AA",
+        "cf10 1aa",
+        "bt71nn",
+        "BT7 1NN",
+        "EH1 1YZ",
+        "SW1A 1AA",
+        "sw1a1aa",
+        " W1A 0AX ",
+        "M1 1AE",
+        "B33 8TH",
+        "DN55 1PT",
+        "CR2 6XH",
+        "GY1 1AA",
+        "IM1 1AA",
+        "GIR 0AA",
+        "SW1A  1AA",
+    ],
 )
 def test_full_postcodes_are_recognised_whatever_the_case_and_spacing(text: str) -> None:
     assert looks_like_uk_postcode(text)
@@ -138,7 +157,9 @@ async def test_town_with_hyphens_and_apostrophes_matches_its_name() -> None:
 
 
 async def test_welsh_name_in_name_2_counts() -> None:
-    answer = httpx.Response(200, json={"status": 200, "result": [{"name_1": "Cardiff", "name_2": "Caerdydd", "country": "Wales"}]})
+    answer = httpx.Response(
+        200, json={"status": 200, "result": [{"name_1": "Cardiff", "name_2": "Caerdydd", "country": "Wales"}]}
+    )
     found, _ = await lookup("Caerdydd", answer)
     assert found == "wales"
 
@@ -164,7 +185,9 @@ async def test_a_place_postcodes_io_does_not_know_is_none() -> None:
     ("countries", "nation"),
     [(["Wales"], "wales"), (["Scotland", "Scotland"], "scotland"), (["England", "Wales"], None), ([], None)],
 )
-async def test_an_outward_code_settles_the_nation_only_when_the_district_is_in_one(countries: list[str], nation: str | None) -> None:
+async def test_an_outward_code_settles_the_nation_only_when_the_district_is_in_one(
+    countries: list[str], nation: str | None
+) -> None:
     answer = httpx.Response(200, json={"status": 200, "result": {"outcode": "CF10", "country": countries}})
     found, recorder = await lookup("cf10", answer)
     assert found == nation
@@ -173,7 +196,16 @@ async def test_an_outward_code_settles_the_nation_only_when_the_district_is_in_o
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "a", "12345", "I live near the big Tesco in Cardiff, by the river", "me@example.com", "CF10 1AA 2", "x" * 61],
+    [
+        "",
+        "   ",
+        "a",
+        "12345",
+        "I live near the big Tesco in Cardiff, by the river",
+        "me@example.com",
+        "CF10 1AA 2",
+        "x" * 61,
+    ],
 )
 async def test_what_is_neither_a_postcode_nor_a_place_name_is_never_sent(text: str) -> None:
     found, recorder = await lookup(text, postcode_found("Wales"))
@@ -217,7 +249,9 @@ async def test_timeout_then_success_is_exactly_one_retry() -> None:
 
 
 async def test_two_timeouts_give_up_after_exactly_two_calls() -> None:
-    found, recorder = await lookup("CF10 1AA", httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow"), postcode_found("Wales"))
+    found, recorder = await lookup(
+        "CF10 1AA", httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow"), postcode_found("Wales")
+    )
     assert found is None
     assert len(recorder.requests) == 2
 
@@ -270,7 +304,17 @@ async def test_each_attempt_has_a_two_second_timeout() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["../admin", "../../postcodes/CF101AA", "Cardiff?x=1", "Cardiff&limit=1000", "Cardiff#frag", "CF10 1AA/../x", "%2e%2e/secret", "Cardiff/"]
+    "text",
+    [
+        "../admin",
+        "../../postcodes/CF101AA",
+        "Cardiff?x=1",
+        "Cardiff&limit=1000",
+        "Cardiff#frag",
+        "CF10 1AA/../x",
+        "%2e%2e/secret",
+        "Cardiff/",
+    ],
 )
 async def test_path_tricks_are_not_even_sent(text: str) -> None:
     found, recorder = await lookup(text, places_found(("Cardiff", "Wales")))
@@ -278,8 +322,13 @@ async def test_path_tricks_are_not_even_sent(text: str) -> None:
     assert recorder.requests == []
 
 
-@pytest.mark.parametrize("text", ["../../admin?x=1", "Cardiff?limit=1000&q=Belfast", "x/../../postcodes/BT71NN#y", "%2e%2e%2fsecret", "a b+c"])
-async def test_even_a_name_let_through_cannot_change_the_request_target(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["../../admin?x=1", "Cardiff?limit=1000&q=Belfast", "x/../../postcodes/BT71NN#y", "%2e%2e%2fsecret", "a b+c"],
+)
+async def test_even_a_name_let_through_cannot_change_the_request_target(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
     # The place-name filter stops all of these; without it, encoding alone must still hold.
     monkeypatch.setattr(postcodes, "_place_name", lambda value: value)
     _, recorder = await lookup(text, places_found(("Cardiff", "Wales")))
@@ -338,23 +387,33 @@ LEAKY_ANSWERS: dict[str, Callable[[], tuple[httpx.Response | Exception, ...]]] =
 
 @pytest.mark.parametrize("outcome", LEAKY_ANSWERS)
 @pytest.mark.parametrize("text", ["CF10 1AA", "cf10", "Llanfairpwllgwyngyll"])
-async def test_the_postcode_never_appears_in_any_log_record(caplog: pytest.LogCaptureFixture, text: str, outcome: str) -> None:
+async def test_the_postcode_never_appears_in_any_log_record(
+    caplog: pytest.LogCaptureFixture, text: str, outcome: str
+) -> None:
     caplog.set_level(logging.DEBUG)
     found, recorder = await lookup(text, *LEAKY_ANSWERS[outcome]())
     assert recorder.requests, "the lookup was made"
     secrets = {text.upper(), "".join(text.split()).upper(), text.split()[0].upper()}
     for record in caplog.records:
-        logged = " ".join(str(part) for part in (record.getMessage(), record.exc_text, record.stack_info, vars(record))).upper()
+        logged = " ".join(
+            str(part) for part in (record.getMessage(), record.exc_text, record.stack_info, vars(record))
+        ).upper()
         for secret in secrets:
-            assert secret not in logged, f"{secret!r} leaked into {record.levelname} record {record.name}: {record.getMessage()!r}"
+            assert secret not in logged, (
+                f"{secret!r} leaked into {record.levelname} record {record.name}: {record.getMessage()!r}"
+            )
     if found is None:
-        assert any("lookup" in record.getMessage() for record in caplog.records), "a failure leaves an outcome-only log line"
+        assert any("lookup" in record.getMessage() for record in caplog.records), (
+            "a failure leaves an outcome-only log line"
+        )
 
 
 async def test_the_log_line_says_what_happened(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="actions.postcodes")
     await lookup("CF10 1AA", httpx.ReadTimeout("slow"))
-    assert [record.getMessage() for record in caplog.records if record.name == "actions.postcodes"] == ["postcode lookup failed: timeout"]
+    assert [record.getMessage() for record in caplog.records if record.name == "actions.postcodes"] == [
+        "postcode lookup failed: timeout"
+    ]
 
 
 async def test_httpx_request_logging_is_only_silenced_for_lookups(caplog: pytest.LogCaptureFixture) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
-
-from actions import facts, questions as question_actions
 from tracker_helpers import FORM_SLOTS, ROOT, button_titles, make_tracker
+
+from actions import facts
+from actions import questions as question_actions
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 SKIP = "I'd rather not say"

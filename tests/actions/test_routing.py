@@ -14,7 +14,8 @@ import pytest
 
 from actions import facts
 from actions.person import Facts
-from actions.routing import Step, plan as next_steps
+from actions.routing import Step
+from actions.routing import plan as next_steps
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 
@@ -62,56 +63,226 @@ def abuse_line(service: str) -> Step:
 
 PERSONAS = [
     # ---- adults, images taken at 18 or over ----
-    pytest.param(adult(SHARED, nation="england", goal="remove"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-shared"),
-    pytest.param(adult(SHARED, platforms=("instagram",), goal="remove"), [STOPNCII, on("instagram"), SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-shared-on-instagram"),
-    pytest.param(adult(SHARED, platforms=("x", "reddit")), [STOPNCII, on("x"), on("reddit"), SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-shared-on-two-platforms-in-order"),
-    pytest.param(adult(SHARED, platforms=("google",)), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-found-through-google"),
-    pytest.param(adult(SHARED, platforms=("instagram",), platform_refused=True), [STOPNCII, on("instagram"), SEARCH, ESCALATE, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-platform-refused"),
+    pytest.param(
+        adult(SHARED, nation="england", goal="remove"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-shared",
+    ),
+    pytest.param(
+        adult(SHARED, platforms=("instagram",), goal="remove"),
+        [STOPNCII, on("instagram"), SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-shared-on-instagram",
+    ),
+    pytest.param(
+        adult(SHARED, platforms=("x", "reddit")),
+        [STOPNCII, on("x"), on("reddit"), SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-shared-on-two-platforms-in-order",
+    ),
+    pytest.param(
+        adult(SHARED, platforms=("google",)),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-found-through-google",
+    ),
+    pytest.param(
+        adult(SHARED, platforms=("instagram",), platform_refused=True),
+        [STOPNCII, on("instagram"), SEARCH, ESCALATE, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-platform-refused",
+    ),
     pytest.param(adult(FAKE), [SEARCH_FAKE, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-fake-only-no-stopncii"),
-    pytest.param(adult(FAKE, platforms=("x",)), [on("x", fake=True), SEARCH_FAKE, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-fake-on-x-fake-route"),
-    pytest.param(adult(FAKE, SHARED), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-fake-and-real-shared"),
-    pytest.param(adult(THREAT), [THREAT_FIRST, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_101], id="adult-threatened"),
-    pytest.param(adult(THREAT, demand="money", nation="england"), [THREAT_FIRST, POLICE_101, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-sextortion-fast-path"),
-    pytest.param(adult(THREAT, demand="£500", nation="scotland", platforms=("instagram",)), [THREAT_FIRST, POLICE_101, STOPNCII, on("instagram"), KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-sextortion-scotland-with-platform"),
-    pytest.param(adult(THREAT, demand="more_images", goal="remove", platforms=("snapchat",)), [THREAT_FIRST, POLICE_101, STOPNCII, on("snapchat"), KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="sextortion-fast-path-beats-the-goal-order"),
-    pytest.param(adult(THREAT, goal="keep_evidence"), [THREAT_FIRST, KEEP_SCREENSHOTS, STOPNCII, REVENGE_PORN_HELPLINE, POLICE_101], id="adult-threatened-wants-evidence-safety-still-first"),
-    pytest.param(adult(TAKEN, nation="outside_uk"), [STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_ABROAD], id="adult-taken-secretly-outside-uk"),
-    pytest.param(adult(TAKEN, nation="wales", platforms=("none",)), [STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_101], id="adult-filmed-not-online-no-search-removal"),
-    pytest.param(adult(SHARED, nation="wales", goal="report_police"), [POLICE_101, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-wants-police"),
-    pytest.param(adult(SHARED, nation="outside_uk", goal="report_police"), [POLICE_ABROAD, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-wants-police-outside-uk"),
-    pytest.param(adult(SHARED, goal="talk_to_someone"), [REVENGE_PORN_HELPLINE, STOPNCII, SEARCH, KEEP_SCREENSHOTS], id="adult-wants-to-talk-helpline-first"),
+    pytest.param(
+        adult(FAKE, platforms=("x",)),
+        [on("x", fake=True), SEARCH_FAKE, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-fake-on-x-fake-route",
+    ),
+    pytest.param(
+        adult(FAKE, SHARED),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-fake-and-real-shared",
+    ),
+    pytest.param(
+        adult(THREAT),
+        [THREAT_FIRST, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_101],
+        id="adult-threatened",
+    ),
+    pytest.param(
+        adult(THREAT, demand="money", nation="england"),
+        [THREAT_FIRST, POLICE_101, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-sextortion-fast-path",
+    ),
+    pytest.param(
+        adult(THREAT, demand="£500", nation="scotland", platforms=("instagram",)),
+        [THREAT_FIRST, POLICE_101, STOPNCII, on("instagram"), KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-sextortion-scotland-with-platform",
+    ),
+    pytest.param(
+        adult(THREAT, demand="more_images", goal="remove", platforms=("snapchat",)),
+        [THREAT_FIRST, POLICE_101, STOPNCII, on("snapchat"), KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="sextortion-fast-path-beats-the-goal-order",
+    ),
+    pytest.param(
+        adult(THREAT, goal="keep_evidence"),
+        [THREAT_FIRST, KEEP_SCREENSHOTS, STOPNCII, REVENGE_PORN_HELPLINE, POLICE_101],
+        id="adult-threatened-wants-evidence-safety-still-first",
+    ),
+    pytest.param(
+        adult(TAKEN, nation="outside_uk"),
+        [STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_ABROAD],
+        id="adult-taken-secretly-outside-uk",
+    ),
+    pytest.param(
+        adult(TAKEN, nation="wales", platforms=("none",)),
+        [STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, POLICE_101],
+        id="adult-filmed-not-online-no-search-removal",
+    ),
+    pytest.param(
+        adult(SHARED, nation="wales", goal="report_police"),
+        [POLICE_101, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-wants-police",
+    ),
+    pytest.param(
+        adult(SHARED, nation="outside_uk", goal="report_police"),
+        [POLICE_ABROAD, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-wants-police-outside-uk",
+    ),
+    pytest.param(
+        adult(SHARED, goal="talk_to_someone"),
+        [REVENGE_PORN_HELPLINE, STOPNCII, SEARCH, KEEP_SCREENSHOTS],
+        id="adult-wants-to-talk-helpline-first",
+    ),
     pytest.param(adult(FLASH, image=None, nation="england"), [SAMARITANS, POLICE_101], id="adult-cyberflashing-only"),
-    pytest.param(adult(SHARED, danger=True, nation="england"), [CALL_999, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-in-danger-999-first-no-second-police-step"),
-    pytest.param(adult(THREAT, demand="money", danger=True), [CALL_999, THREAT_FIRST, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="adult-sextortion-in-danger"),
+    pytest.param(
+        adult(SHARED, danger=True, nation="england"),
+        [CALL_999, STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-in-danger-999-first-no-second-police-step",
+    ),
+    pytest.param(
+        adult(THREAT, demand="money", danger=True),
+        [CALL_999, THREAT_FIRST, STOPNCII, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="adult-sextortion-in-danger",
+    ),
     # ---- a partner or ex, per nation; men and LGBT+ people when they say so ----
-    pytest.param(adult(SHARED, nation="england", perpetrator="partner_or_ex"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("national_domestic_abuse_helpline")], id="ex-in-england"),
-    pytest.param(adult(SHARED, nation="wales", perpetrator="partner_or_ex"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("live_fear_free")], id="ex-in-wales"),
-    pytest.param(adult(SHARED, nation="scotland", perpetrator="partner_or_ex"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("scotland_domestic_abuse_helpline")], id="ex-in-scotland"),
-    pytest.param(adult(SHARED, nation="northern_ireland", perpetrator="partner_or_ex"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("ni_domestic_sexual_abuse_helpline")], id="ex-in-northern-ireland"),
-    pytest.param(adult(SHARED, nation="outside_uk", perpetrator="partner_or_ex"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="ex-outside-uk-no-uk-abuse-line"),
-    pytest.param(adult(SHARED, nation="england", perpetrator="partner_or_ex", audiences=("men",)), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, MENS_ADVICE_LINE], id="man-in-england-mens-line-not-womens"),
-    pytest.param(adult(SHARED, nation="wales", perpetrator="partner_or_ex", audiences=("men",)), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, MENS_ADVICE_LINE, abuse_line("live_fear_free")], id="man-in-wales-both-lines"),
-    pytest.param(adult(SHARED, nation="scotland", audiences=("lgbt",)), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, GALOP], id="lgbt-person-gets-galop"),
-    pytest.param(adult(SHARED, nation="england", perpetrator="stranger"), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="stranger-no-abuse-line"),
+    pytest.param(
+        adult(SHARED, nation="england", perpetrator="partner_or_ex"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("national_domestic_abuse_helpline")],
+        id="ex-in-england",
+    ),
+    pytest.param(
+        adult(SHARED, nation="wales", perpetrator="partner_or_ex"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("live_fear_free")],
+        id="ex-in-wales",
+    ),
+    pytest.param(
+        adult(SHARED, nation="scotland", perpetrator="partner_or_ex"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("scotland_domestic_abuse_helpline")],
+        id="ex-in-scotland",
+    ),
+    pytest.param(
+        adult(SHARED, nation="northern_ireland", perpetrator="partner_or_ex"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, abuse_line("ni_domestic_sexual_abuse_helpline")],
+        id="ex-in-northern-ireland",
+    ),
+    pytest.param(
+        adult(SHARED, nation="outside_uk", perpetrator="partner_or_ex"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="ex-outside-uk-no-uk-abuse-line",
+    ),
+    pytest.param(
+        adult(SHARED, nation="england", perpetrator="partner_or_ex", audiences=("men",)),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, MENS_ADVICE_LINE],
+        id="man-in-england-mens-line-not-womens",
+    ),
+    pytest.param(
+        adult(SHARED, nation="wales", perpetrator="partner_or_ex", audiences=("men",)),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, MENS_ADVICE_LINE, abuse_line("live_fear_free")],
+        id="man-in-wales-both-lines",
+    ),
+    pytest.param(
+        adult(SHARED, nation="scotland", audiences=("lgbt",)),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE, GALOP],
+        id="lgbt-person-gets-galop",
+    ),
+    pytest.param(
+        adult(SHARED, nation="england", perpetrator="stranger"),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="stranger-no-abuse-line",
+    ),
     # ---- images taken under 18 ----
-    pytest.param(adult(SHARED, image="under_18"), [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE], id="adult-now-image-taken-under-18"),
-    pytest.param(adult(FAKE, image="under_18"), [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH_FAKE, REVENGE_PORN_HELPLINE], id="adult-fake-image-looks-under-18"),
-    pytest.param(young("13_15", SHARED, nation="wales"), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH], id="13-15-shared"),
-    pytest.param(young("13_15", SHARED, nation="scotland", perpetrator="partner_or_ex"), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH], id="13-15-ex-no-adult-abuse-line"),
-    pytest.param(young("under_13", THREAT), [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, CEOP], id="under-13-threatened"),
-    pytest.param(young("16_17", THREAT, demand="money", nation="england"), [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, CEOP, REPORT_REMOVE, TAKE_IT_DOWN], id="16-17-sextortion-fast-path-ceop"),
-    pytest.param(young("16_17", FAKE), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH_FAKE], id="16-17-fake"),
-    pytest.param(Facts(situations=(SHARED,), age_group="16_17", age_at_image="18_plus"), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH], id="16-17-contradictory-image-age-still-under-18"),
-    pytest.param(young("13_15", THREAT, TAKEN, goal="report_police"), [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, CEOP, REPORT_REMOVE, TAKE_IT_DOWN], id="13-15-threat-and-taken-wants-police"),
+    pytest.param(
+        adult(SHARED, image="under_18"),
+        [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE],
+        id="adult-now-image-taken-under-18",
+    ),
+    pytest.param(
+        adult(FAKE, image="under_18"),
+        [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH_FAKE, REVENGE_PORN_HELPLINE],
+        id="adult-fake-image-looks-under-18",
+    ),
+    pytest.param(
+        young("13_15", SHARED, nation="wales"),
+        [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH],
+        id="13-15-shared",
+    ),
+    pytest.param(
+        young("13_15", SHARED, nation="scotland", perpetrator="partner_or_ex"),
+        [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH],
+        id="13-15-ex-no-adult-abuse-line",
+    ),
+    pytest.param(
+        young("under_13", THREAT),
+        [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, CEOP],
+        id="under-13-threatened",
+    ),
+    pytest.param(
+        young("16_17", THREAT, demand="money", nation="england"),
+        [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, CEOP, REPORT_REMOVE, TAKE_IT_DOWN],
+        id="16-17-sextortion-fast-path-ceop",
+    ),
+    pytest.param(
+        young("16_17", FAKE), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH_FAKE], id="16-17-fake"
+    ),
+    pytest.param(
+        Facts(situations=(SHARED,), age_group="16_17", age_at_image="18_plus"),
+        [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH],
+        id="16-17-contradictory-image-age-still-under-18",
+    ),
+    pytest.param(
+        young("13_15", THREAT, TAKEN, goal="report_police"),
+        [THREAT_FIRST, DONT_SCREENSHOT, CHILDLINE, CEOP, REPORT_REMOVE, TAKE_IT_DOWN],
+        id="13-15-threat-and-taken-wants-police",
+    ),
     pytest.param(young("13_15", FLASH, nation="scotland"), [CHILDLINE, POLICE_101], id="13-15-cyberflashing-only"),
-    pytest.param(young("16_17", SHARED, nation="wales", goal="remove"), [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH], id="16-17-wants-removal-childline-still-first"),
+    pytest.param(
+        young("16_17", SHARED, nation="wales", goal="remove"),
+        [DONT_SCREENSHOT, CHILDLINE, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH],
+        id="16-17-wants-removal-childline-still-first",
+    ),
     # ---- supporters ----
-    pytest.param(young("13_15", SHARED, supporter=True), [DONT_SCREENSHOT, CHILDLINE, NSPCC, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH], id="supporter-of-13-15"),
-    pytest.param(adult(SHARED, image="under_18", supporter=True), [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE, NSPCC], id="supporter-of-adult-image-taken-under-18"),
-    pytest.param(adult(SHARED, supporter=True), [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE], id="supporter-of-adult-no-nspcc"),
+    pytest.param(
+        young("13_15", SHARED, supporter=True),
+        [DONT_SCREENSHOT, CHILDLINE, NSPCC, REPORT_REMOVE, TAKE_IT_DOWN, SEARCH],
+        id="supporter-of-13-15",
+    ),
+    pytest.param(
+        adult(SHARED, image="under_18", supporter=True),
+        [DONT_SCREENSHOT, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE, NSPCC],
+        id="supporter-of-adult-image-taken-under-18",
+    ),
+    pytest.param(
+        adult(SHARED, supporter=True),
+        [STOPNCII, SEARCH, KEEP_SCREENSHOTS, REVENGE_PORN_HELPLINE],
+        id="supporter-of-adult-no-nspcc",
+    ),
     # ---- unknowns ----
-    pytest.param(adult(FAKE, image="not_sure"), [TAKE_IT_DOWN, SEARCH_FAKE, REVENGE_PORN_HELPLINE], id="adult-fake-image-age-unsure"),
-    pytest.param(adult(SHARED, image="not_sure"), [STOPNCII, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE], id="adult-image-age-unsure-both-hash-services-no-screenshots"),
+    pytest.param(
+        adult(FAKE, image="not_sure"),
+        [TAKE_IT_DOWN, SEARCH_FAKE, REVENGE_PORN_HELPLINE],
+        id="adult-fake-image-age-unsure",
+    ),
+    pytest.param(
+        adult(SHARED, image="not_sure"),
+        [STOPNCII, TAKE_IT_DOWN, SEARCH, REVENGE_PORN_HELPLINE],
+        id="adult-image-age-unsure-both-hash-services-no-screenshots",
+    ),
     pytest.param(
         Facts(situations=("not_said",), age_group="not_said", age_at_image="not_said", nation="not_said"),
         [STOPNCII, TAKE_IT_DOWN, REVENGE_PORN_HELPLINE, CHILDLINE_IF_UNDER_19],

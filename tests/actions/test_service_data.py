@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from actions import content, facts
-from actions.routing import Facts, plan as next_steps
+from actions.routing import Facts
+from actions.routing import plan as next_steps
 from actions.settings import settings
 from actions.summary import describe_step
 
@@ -37,7 +38,15 @@ REACHABLE_STEPS = {
         {"perpetrator": "partner_or_ex"},
     )
     for step in next_steps(
-        Facts(situations=situations, age_group=group, age_at_image=image, nation=nation, goal=goal, supporter=supporter, **extra)
+        Facts(
+            situations=situations,
+            age_group=group,
+            age_at_image=image,
+            nation=nation,
+            goal=goal,
+            supporter=supporter,
+            **extra,
+        )
     )
 }
 # Filled in from the moment of asking, not from the service entry.

@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from actions.settings import PROJECT_ROOT
 from actions.directory import repository
 from actions.directory.records import PlatformRecord, ServiceRecord
+from actions.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 SERVICES: dict[str, ServiceRecord] = {s.id: s for s in repository.services_from_yaml(DATA)}

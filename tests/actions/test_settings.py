@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.settings import PROJECT_ROOT, Settings, SettingError, settings, tenant_suffix
+from actions.settings import PROJECT_ROOT, SettingError, Settings, settings, tenant_suffix
 from bot import settings as bot_settings
 from tests import env_example
 
@@ -32,7 +32,8 @@ def test_every_setting_in_env_example_is_read_by_someone() -> None:
     per_tenant = tuple(prefix + "_" for prefix in Settings.PER_TENANT + bot_settings.Settings.PER_TENANT)
     read = SETTINGS | BOT_SETTINGS | set(env_example.READ_BY_RASA) | env_example.endpoint_variables()
     unread = [
-        name for name in env_example.settings()
+        name
+        for name in env_example.settings()
         if name not in read | env_example.USED_BY_SCRIPTS and not name.startswith(per_tenant)
     ]
     assert unread == [], "in .env.example but read by nothing: add it to a Settings class or tests/env_example.py"

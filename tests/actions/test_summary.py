@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import button_titles, make_tracker
 
 from actions import facts, summary
 from actions.opening_hours import LONDON
 from actions.summary import ActionMoreSteps, ActionSummarise
-from tracker_helpers import button_titles, make_tracker
 
 SHARED, THREAT, FAKE, TAKEN, FLASH = facts.SPECIFIC_SITUATIONS
 CONTROLS = ["Talk to a person", "Start again", "Delete this chat"]
@@ -159,9 +159,14 @@ async def test_more_steps_continue_where_the_first_page_stopped_and_then_end() -
 
 
 async def test_a_helpline_says_whether_it_is_open_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    slots = dict(situation=[SHARED], age_group="18_plus", age_at_image="18_plus", nation="wales", goal="talk_to_someone")
+    slots = dict(
+        situation=[SHARED], age_group="18_plus", age_at_image="18_plus", nation="wales", goal="talk_to_someone"
+    )
     open_text = (await summarise(**slots))[1]["text"]
-    assert "The Revenge Porn Helpline (for adults) can help get images removed and talk it through: 0345 6000 459" in open_text
+    assert (
+        "The Revenge Porn Helpline (for adults) can help get images removed and talk it through: 0345 6000 459"
+        in open_text
+    )
     assert "Open now." in open_text
 
     monkeypatch.setattr(summary, "london_now", lambda: SATURDAY_EVENING)
@@ -178,7 +183,10 @@ async def test_phone_numbers_and_websites_come_as_links() -> None:
 
 async def test_adult_whose_image_was_taken_under_18_gets_take_it_down() -> None:
     messages = await summarise(situation=[SHARED], age_group="18_plus", age_at_image="under_18")
-    steps = messages[1]["text"] + (await more_steps(3, situation=[SHARED], age_group="18_plus", age_at_image="under_18"))[0]["text"]
+    steps = (
+        messages[1]["text"]
+        + (await more_steps(3, situation=[SHARED], age_group="18_plus", age_at_image="under_18"))[0]["text"]
+    )
 
     assert "Take It Down can stop images taken under 18" in steps
     assert "https://takeitdown.ncmec.org" in steps
@@ -187,7 +195,9 @@ async def test_adult_whose_image_was_taken_under_18_gets_take_it_down() -> None:
 
 
 async def test_police_step_names_101_and_999() -> None:
-    messages = await summarise(situation=[TAKEN], age_group="18_plus", age_at_image="18_plus", nation="england", goal="report_police")
+    messages = await summarise(
+        situation=[TAKEN], age_group="18_plus", age_at_image="18_plus", nation="england", goal="report_police"
+    )
     assert "- You can report it to the police on 101. In an emergency, call 999." in messages[1]["text"].splitlines()
 
 
@@ -203,7 +213,9 @@ async def test_supporter_of_a_child_is_told_about_them_and_given_the_nspcc() -> 
 
 async def test_no_step_shows_an_empty_or_unfilled_detail() -> None:
     slots = dict(situation=[SHARED, THREAT], age_group="18_plus", age_at_image="under_18", platforms=["x"])
-    steps = (await summarise(role="supporter", **slots))[1]["text"] + (await more_steps(3, role="supporter", **slots))[0]["text"]
+    steps = (await summarise(role="supporter", **slots))[1]["text"] + (await more_steps(3, role="supporter", **slots))[
+        0
+    ]["text"]
     for broken in ("{", "}", "()", ": ,", ",  ", " .", ": or"):
         assert broken not in steps
 

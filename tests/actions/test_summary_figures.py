@@ -4,9 +4,9 @@ figures (bot/metrics): which services were suggested, and which service each lin
 from __future__ import annotations
 
 import pytest
+from test_summary import SHARED, TUESDAY_AFTERNOON, summarise
 
 from actions import summary
-from test_summary import SHARED, TUESDAY_AFTERNOON, summarise
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
+from tracker_helpers import ROOT, make_tracker
 
 from actions import tenants, vocabulary
 from actions.summary import ActionSummarise
 from actions.tenants import TenantError, is_tenant_id
 from tests.tenant_ids import ACCEPTED, REFUSED
-from tracker_helpers import ROOT, make_tracker
 
 
 def test_the_rule_is_the_vocabularys() -> None:
@@ -63,7 +63,9 @@ async def test_the_summary_lists_the_services_of_a_tenant_in_widget_tenants_dir(
 ) -> None:
     """WIDGET_TENANTS_DIR, and an id with '_': both were missed when the summary read the files itself."""
     service = {"name": "Our own line", "description": "For anyone.", "phone": "0800 000 0000"}
-    (tmp_path / "ours.yml").write_text(yaml.safe_dump({"id": "our_charity", "own_services": [service]}), encoding="utf-8")
+    (tmp_path / "ours.yml").write_text(
+        yaml.safe_dump({"id": "our_charity", "own_services": [service]}), encoding="utf-8"
+    )
     monkeypatch.setenv("WIDGET_TENANTS_DIR", str(tmp_path))
     tracker = make_tracker(before={"situation": ["shared_without_consent"], "age_group": "18_plus"})
     tracker.latest_message = {**tracker.latest_message, "metadata": {"tenant": "our_charity"}}

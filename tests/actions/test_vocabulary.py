@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 import yaml
+from tracker_helpers import ROOT
 
 from actions import facts, law, vocabulary
-from tracker_helpers import ROOT
 
 RAW = yaml.safe_load((ROOT / "data" / "vocabulary.yml").read_text(encoding="utf-8"))
 PLACEHOLDERS = {vocabulary.NOT_SAID, vocabulary.NOT_SURE, vocabulary.NOT_ONLINE}
 
 
 def test_every_slots_values_are_read_as_written() -> None:
-    assert vocabulary.SLOT_VALUES == {slot: tuple(values) for slot, values in RAW["slots"].items()}
-    assert vocabulary.SPECIFIC_SITUATIONS == vocabulary.SITUATIONS[:5]
+    assert {slot: tuple(values) for slot, values in RAW["slots"].items()} == vocabulary.SLOT_VALUES
+    assert vocabulary.SITUATIONS[:5] == vocabulary.SPECIFIC_SITUATIONS
     assert vocabulary.UNDER_18_AGE_GROUPS == ("under_13", "13_15", "16_17")
     assert vocabulary.UK_NATIONS == ("england", "wales", "scotland", "northern_ireland")
     assert vocabulary.PLATFORM_ANSWERS == ("none", "not_sure", "not_said") and "instagram" in vocabulary.PLATFORMS
@@ -30,17 +31,27 @@ def test_every_slots_values_are_read_as_written() -> None:
 def test_the_age_bands_cover_every_age_once() -> None:
     bands = sorted(vocabulary.AGE_BOUNDS.values())
     assert bands[0][0] == 0
-    assert all(later[0] == earlier[1] + 1 for earlier, later in zip(bands, bands[1:]))
-    assert [facts.age_group(age) for age in (12, 13, 15, 16, 17, 18)] == ["under_13", "13_15", "13_15", "16_17", "16_17", "18_plus"]
+    assert all(later[0] == earlier[1] + 1 for earlier, later in pairwise(bands))
+    assert [facts.age_group(age) for age in (12, 13, 15, 16, 17, 18)] == [
+        "under_13",
+        "13_15",
+        "13_15",
+        "16_17",
+        "16_17",
+        "18_plus",
+    ]
 
 
 def test_the_periods_follow_each_other_without_a_gap() -> None:
     periods = sorted(law.PERIODS.values())
     assert periods[0][0] == dt.date.min and periods[-1][1] == dt.date.max
-    assert all(later[0] == earlier[1] + dt.timedelta(days=1) for earlier, later in zip(periods, periods[1:]))
+    assert all(later[0] == earlier[1] + dt.timedelta(days=1) for earlier, later in pairwise(periods))
     today = dt.date(2026, 11, 22)
     assert [facts.when(str(year), today) for year in (2023, 2024, 2025, 2026)] == [
-        "before_2024", "2024_to_2025", "2024_to_2025", "since_2026",
+        "before_2024",
+        "2024_to_2025",
+        "2024_to_2025",
+        "since_2026",
     ]
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from bot.settings import settings
+
+# The PostgreSQL and Redis fixtures, for every test here that needs a real store.
+from tests.bot.shared_stores import postgres_database, redis_prefix  # noqa: F401 - fixtures
 from tests.settings_cache import settings_monkeypatch
 
 

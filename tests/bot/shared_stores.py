@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import pytest
 
@@ -69,8 +69,11 @@ def postgres_database() -> Iterator[PostgresDatabase]:
         unavailable("PostgreSQL", f"cannot connect to {POSTGRES_URL} ({type(error).__name__})")
     parts = urlsplit(POSTGRES_URL)
     database = PostgresDatabase(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password or "", name=f"reclaim_test_{uuid.uuid4().hex[:12]}",
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or "",
+        name=f"reclaim_test_{uuid.uuid4().hex[:12]}",
         login_db=parts.path.lstrip("/") or "postgres",
     )
     try:

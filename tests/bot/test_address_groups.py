@@ -47,8 +47,9 @@ def test_a_per_address_limit_holds_across_a_whole_64_but_not_across_64s() -> Non
     body = b'{"tenant": "example-charity", "kind": "quick_exit"}'
 
     def count(ip: str) -> object:
-        return channel.increment(SimpleNamespace(ip=ip, headers={"origin": "https://www.example.org"}, body=body,
-                                                 ctx=SimpleNamespace()))
+        return channel.increment(
+            SimpleNamespace(ip=ip, headers={"origin": "https://www.example.org"}, body=body, ctx=SimpleNamespace())
+        )
 
     rotating = [f"2001:db8:aa:bb:{n:x}:1:2:3" for n in range(4)]  # a new address every time, same /64
     assert [count(ip) == 429 for ip in rotating] == [False, False, False, True]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 import yaml
@@ -37,8 +37,8 @@ HELPLINE_KINDS = {"helpline", "emotional_support"}
 AGE_LABEL = re.compile(r"under 1[89]|\badults?\b|18 (?:and|or) over|any age", re.I)
 
 
-def _services() -> Dict[str, Dict[str, Any]]:
-    entries: List[Dict[str, Any]] = []
+def _services() -> dict[str, dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
     for path in sorted((ROOT / "data" / "services").glob("*.yml")):
         entries += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("services") or []
     return {entry["id"]: entry for entry in entries}
@@ -47,7 +47,7 @@ def _services() -> Dict[str, Dict[str, Any]]:
 SERVICES = _services()
 
 
-def tracker_for(age_group: Optional[str], nation: Optional[str]) -> DialogueStateTracker:
+def tracker_for(age_group: str | None, nation: str | None) -> DialogueStateTracker:
     tracker = DialogueStateTracker("age-property", DOMAIN.slots)
     tracker.update(SlotSet("age_group", age_group))
     tracker.update(SlotSet("young_person", AGES[age_group]))
@@ -55,18 +55,20 @@ def tracker_for(age_group: Optional[str], nation: Optional[str]) -> DialogueStat
     return tracker
 
 
-def named_in(text: str) -> List[str]:
+def named_in(text: str) -> list[str]:
     """The services a text names (by name, phone or text number), in the order they first appear."""
-    found: Dict[str, int] = {}
+    found: dict[str, int] = {}
     for service_id, service in SERVICES.items():
-        places = [text.find(service["name"])] + [text.find(service[key]) for key in ("phone", "sms") if service.get(key)]
+        places = [text.find(service["name"])] + [
+            text.find(service[key]) for key in ("phone", "sms") if service.get(key)
+        ]
         seen = [place for place in places if place >= 0]
         if seen:
             found[service_id] = min(seen)
     return sorted(found, key=found.__getitem__)
 
 
-def check(text: str, age_group: Optional[str], where: str) -> None:
+def check(text: str, age_group: str | None, where: str) -> None:
     offered = named_in(text)
     assert offered, f"{where}: no one to talk to"
     known = AGE_RANGE.get(age_group or "")
@@ -77,7 +79,9 @@ def check(text: str, age_group: Optional[str], where: str) -> None:
             assert high is None or known[1] <= high, f"{where}: {service_id} offered to {age_group}"
         elif low is not None or high is not None:
             line = next(line for line in text.splitlines() if SERVICES[service_id]["name"] in line)
-            assert AGE_LABEL.search(line.split(SERVICES[service_id]["name"], 1)[1][:40]), f"{where}: {service_id} unlabelled"
+            assert AGE_LABEL.search(line.split(SERVICES[service_id]["name"], 1)[1][:40]), (
+                f"{where}: {service_id} unlabelled"
+            )
     if age_group == "18_plus":
         assert "childline" not in offered, f"{where}: Childline offered to an adult"
     if AGES[age_group] is True:
@@ -85,7 +89,9 @@ def check(text: str, age_group: Optional[str], where: str) -> None:
         assert helplines and helplines[0] == "childline", f"{where}: {helplines} for {age_group}"
 
 
-def rendered(generator: TemplatedNaturalLanguageGenerator, response: str, tracker: DialogueStateTracker, **extra: Any) -> str:
+def rendered(
+    generator: TemplatedNaturalLanguageGenerator, response: str, tracker: DialogueStateTracker, **extra: Any
+) -> str:
     message = asyncio.run(generator.generate(response, tracker, "rest", **extra))
     assert message and message.get("text"), response
     return str(message["text"])
@@ -94,7 +100,9 @@ def rendered(generator: TemplatedNaturalLanguageGenerator, response: str, tracke
 @pytest.mark.parametrize("nation", NATIONS)
 @pytest.mark.parametrize("age_group", list(AGES))
 @pytest.mark.parametrize("response", ENTRY_POINTS)
-def test_domain_responses_offer_help_for_the_persons_age(response: str, age_group: Optional[str], nation: Optional[str]) -> None:
+def test_domain_responses_offer_help_for_the_persons_age(
+    response: str, age_group: str | None, nation: str | None
+) -> None:
     generator = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
     text = rendered(generator, response, tracker_for(age_group, nation))
     if response == "utter_check_stop" and AGES[age_group] is not True:
@@ -105,7 +113,9 @@ def test_domain_responses_offer_help_for_the_persons_age(response: str, age_grou
 
 @pytest.mark.parametrize("nation", NATIONS)
 @pytest.mark.parametrize("age_group", list(AGES))
-def test_the_technical_problem_fallback_offers_help_for_the_persons_age(age_group: Optional[str], nation: Optional[str]) -> None:
+def test_the_technical_problem_fallback_offers_help_for_the_persons_age(
+    age_group: str | None, nation: str | None
+) -> None:
     runner = TurnRunner("rest")
     text = rendered(runner.fallback_generator, FALLBACK_RESPONSE, tracker_for(age_group, nation), **fallback_lines())
     assert "{" not in text, text

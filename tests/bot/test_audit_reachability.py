@@ -17,7 +17,10 @@ PROFILES = sorted((ROOT / "bot").glob("endpoints*.yml"))
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda path: path.name)
 def test_no_profile_keeps_conversations_in_mongodb(profile: Path) -> None:
     store = (yaml.safe_load(profile.read_text()) or {}).get("tracker_store") or {}
-    assert store.get("type") in ("bot.tracker_store.ErasingSQLTrackerStore", "bot.redis_tracker_store.ErasingRedisTrackerStore")
+    assert store.get("type") in (
+        "bot.tracker_store.ErasingSQLTrackerStore",
+        "bot.redis_tracker_store.ErasingRedisTrackerStore",
+    )
     assert "mongo" not in profile.read_text().lower()
 
 

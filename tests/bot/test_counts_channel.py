@@ -24,11 +24,18 @@ def request(body: object, origin: str | None = ORIGIN, ip: str = "203.0.113.9", 
 def test_only_allowed_counts_get_through() -> None:
     channel = CountsInput()
     ok = channel.increment(request({"tenant": "example-charity", "kind": "link", "service": "childline"}))
-    assert isinstance(ok, Increment) and (ok.tenant, ok.metric, ok.value) == ("example-charity", "link_clicked", "childline")
+    assert isinstance(ok, Increment) and (ok.tenant, ok.metric, ok.value) == (
+        "example-charity",
+        "link_clicked",
+        "childline",
+    )
     other = channel.increment(request({"tenant": "example-charity", "kind": "link", "service": "Jane Smith"}))
     assert other.value == "other"
     assert channel.increment(request({"tenant": "example-charity", "kind": "quick_exit"})).value == "all"
-    assert channel.increment(request({"tenant": "example-charity", "kind": "quick_exit"}, origin="https://evil.example")) == 403
+    assert (
+        channel.increment(request({"tenant": "example-charity", "kind": "quick_exit"}, origin="https://evil.example"))
+        == 403
+    )
     assert channel.increment(request({"tenant": "default", "kind": "quick_exit"})) == 403  # not default's site
     assert channel.increment(request({"tenant": "example-charity", "kind": "typed"})) == 400
     assert channel.increment(request({"tenant": "example-charity", "kind": "quick_exit", "text": "hi"})) == 400

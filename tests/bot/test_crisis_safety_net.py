@@ -51,7 +51,9 @@ def test_overrides_the_fallback_too(trained_and_loaded: CrisisSafetyNet) -> None
 
 
 def test_threats_in_any_contraction_are_caught_after_a_save_and_load(trained_and_loaded: CrisisSafetyNet) -> None:
-    messages = [classified(text, "report_threat") for text in ["he said he'll kill me", "hed kill me", "he will kill me"]]
+    messages = [
+        classified(text, "report_threat") for text in ["he said he'll kill me", "hed kill me", "he will kill me"]
+    ]
     for message in trained_and_loaded.process(messages):
         assert message.get(PARSE_DATA_KEY) == {"category": "immediate_danger"}, message.get("text")
 
@@ -71,7 +73,9 @@ def test_training_fails_loudly_on_an_unknown_word_set(tmp_path: Path) -> None:
     lexicon = tmp_path / "lexicon.yml"
     lexicon.write_text(yaml.safe_dump({"categories": {"immediate_danger": ["@nobody will hurt me"]}}))
     config = {**CrisisSafetyNet.get_default_config(), "lexicon_path": str(lexicon)}
-    component = CrisisSafetyNet.create(config, LocalModelStorage(tmp_path), Resource("x"), ExecutionContext(GraphSchema({}), "t"))
+    component = CrisisSafetyNet.create(
+        config, LocalModelStorage(tmp_path), Resource("x"), ExecutionContext(GraphSchema({}), "t")
+    )
     with pytest.raises(ValueError):
         component.train(TrainingData())
 
@@ -97,7 +101,9 @@ def test_training_fails_loudly_on_an_empty_category(tmp_path: Path) -> None:
     lexicon = tmp_path / "lexicon.yml"
     lexicon.write_text(yaml.safe_dump({"categories": {"suicide_or_self_harm": []}}))
     config = {**CrisisSafetyNet.get_default_config(), "lexicon_path": str(lexicon)}
-    component = CrisisSafetyNet.create(config, LocalModelStorage(tmp_path), Resource("x"), ExecutionContext(GraphSchema({}), "t"))
+    component = CrisisSafetyNet.create(
+        config, LocalModelStorage(tmp_path), Resource("x"), ExecutionContext(GraphSchema({}), "t")
+    )
     with pytest.raises(ValueError):
         component.train(TrainingData())
 

@@ -38,9 +38,24 @@ def write_config(tmp_path: Path, site: str) -> Path:
     """The example site inside a minimal nginx.conf, with a throwaway certificate and paths under tmp_path."""
     certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(certificate),
-         "-days", "1", "-subj", "/CN=chat.example.org"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=chat.example.org",
+        ],
+        check=True,
+        capture_output=True,
     )
     site = site.replace("/etc/ssl/certs/chat.example.org.pem", str(certificate))
     site = site.replace("/etc/ssl/private/chat.example.org.key", str(key))
@@ -58,8 +73,9 @@ def write_config(tmp_path: Path, site: str) -> Path:
 
 def test_the_example_site_loads_in_nginx(tmp_path: Path) -> None:
     config = write_config(tmp_path, SITE.read_text())
-    checked = subprocess.run([nginx(), "-t", "-e", str(tmp_path / "error.log"), "-c", str(config)],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        [nginx(), "-t", "-e", str(tmp_path / "error.log"), "-c", str(config)], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
 
 
@@ -113,8 +129,11 @@ def proxy(tmp_path: Path) -> Iterator[str]:
     for listen in ("listen 80;", "listen 127.0.0.1:5050;"):
         site = site.replace(listen, f"listen 127.0.0.1:{free_port()};")
     config = write_config(tmp_path, site)
-    process = subprocess.Popen([nginx(), "-e", str(tmp_path / "error.log"), "-c", str(config), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [nginx(), "-e", str(tmp_path / "error.log"), "-c", str(config), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -134,8 +153,9 @@ def proxy(tmp_path: Path) -> Iterator[str]:
 def call(url: str, method: str = "POST") -> tuple[int, dict[str, str]]:
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    request = urllib.request.Request(url, data=b"{}" if method == "POST" else None, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=b"{}" if method == "POST" else None, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, context=context, timeout=10) as answer:
             return answer.status, dict(answer.headers)

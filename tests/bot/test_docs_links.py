@@ -33,8 +33,26 @@ PLACEHOLDERS = {
 }
 
 EXTENSIONS = {
-    "md", "py", "yml", "yaml", "js", "html", "css", "json", "txt", "sh", "conf", "png", "gz", "toml",
-    "ini", "cfg", "csv", "db", "xml", "lock",
+    "md",
+    "py",
+    "yml",
+    "yaml",
+    "js",
+    "html",
+    "css",
+    "json",
+    "txt",
+    "sh",
+    "conf",
+    "png",
+    "gz",
+    "toml",
+    "ini",
+    "cfg",
+    "csv",
+    "db",
+    "xml",
+    "lock",
 }
 SKIPPED_FOLDERS = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis", ".rasa"}
 
@@ -207,9 +225,19 @@ def test_the_check_catches_what_it_should(tmp_path: Path) -> None:
     assert path_problem("models/reclaim.tar.gz") is None  # made by `make train`
     assert as_repo_path("RASA_ENDPOINTS=bot/endpoints.production.yml") == "bot/endpoints.production.yml"
     assert path_problem(".env.example") is None and as_repo_path(".env.example") == ".env.example"
-    for not_a_path in ("make test", "/webhooks/widget/", "https://example.org/a.md", "faq/<id>", "custom.links",
-                       "POSTCODE_LOOKUP_URL=", "tel:", "CALLBACK_SECRET_<ID>", ".png", "chat.reclaim.example",
-                       "pymongo/srv_resolver.py"):
+    for not_a_path in (
+        "make test",
+        "/webhooks/widget/",
+        "https://example.org/a.md",
+        "faq/<id>",
+        "custom.links",
+        "POSTCODE_LOOKUP_URL=",
+        "tel:",
+        "CALLBACK_SECRET_<ID>",
+        ".png",
+        "chat.reclaim.example",
+        "pymongo/srv_resolver.py",
+    ):
         assert as_repo_path(not_a_path) is None, not_a_path
     page = tmp_path / "page.md"
     page.write_text("# A heading\n\n[ok](#a-heading) [bad](#nowhere) [gone](missing.md)\n", encoding="utf-8")

@@ -68,17 +68,24 @@ def test_crisis_response_puts_999_first() -> None:
 
 
 # "Samaritans: 116 123", "Revenge Porn Helpline (adults): 0345 6000 459", "Childline on 0800 1111".
-NAMED_NUMBER = re.compile(r"(?P<name>[A-Z][A-Za-z ]+?)(?: \([^)]*\))?(?::| (?:is|are) free any time on| on) (?P<number>\d{3,5}(?: \d{3,4}){0,2})\b")
+NAMED_NUMBER = re.compile(
+    r"(?P<name>[A-Z][A-Za-z ]+?)(?: \([^)]*\))?(?::| (?:is|are) free any time on| on) "
+    r"(?P<number>\d{3,5}(?: \d{3,4}){0,2})\b"
+)
 
 
 def test_each_number_belongs_to_the_service_named_with_it() -> None:
     """A number swapped between two services would pass the test above; this one checks the pairs."""
     by_name = {service["name"]: service.get("phone") for service in services()}
-    pairs = [(match["name"].strip(), match["number"]) for text in response_texts() for match in NAMED_NUMBER.finditer(text)]
+    pairs = [
+        (match["name"].strip(), match["number"]) for text in response_texts() for match in NAMED_NUMBER.finditer(text)
+    ]
     named = [(name, number) for name, number in pairs if name in by_name]
     assert len(named) >= 10, pairs
     for name, number in named:
-        assert by_name[name] == number, f"{name} is stated with {number}, but data/services/core.yml says {by_name[name]}"
+        assert by_name[name] == number, (
+            f"{name} is stated with {number}, but data/services/core.yml says {by_name[name]}"
+        )
 
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

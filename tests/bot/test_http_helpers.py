@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from sanic import response
@@ -14,14 +14,24 @@ from sanic.compat import Header
 from bot.channels import http
 
 
-def request(body: Optional[bytes] = b"", scheme: str = "http", **headers: str) -> Any:
-    return SimpleNamespace(body=body, scheme=scheme, headers=Header({k.replace("_", "-"): v for k, v in headers.items()}))
+def request(body: bytes | None = b"", scheme: str = "http", **headers: str) -> Any:
+    return SimpleNamespace(
+        body=body, scheme=scheme, headers=Header({k.replace("_", "-"): v for k, v in headers.items()})
+    )
 
 
-@pytest.mark.parametrize("body, parsed", [
-    (b'{"a": 1}', {"a": 1}), (b"[1]", None), (b"{nope", None), (b"", None), (None, None), (b"\xff", None),
-])
-def test_a_body_is_a_json_object_or_none_never_an_exception(body: Optional[bytes], parsed: Any) -> None:
+@pytest.mark.parametrize(
+    "body, parsed",
+    [
+        (b'{"a": 1}', {"a": 1}),
+        (b"[1]", None),
+        (b"{nope", None),
+        (b"", None),
+        (None, None),
+        (b"\xff", None),
+    ],
+)
+def test_a_body_is_a_json_object_or_none_never_an_exception(body: bytes | None, parsed: Any) -> None:
     assert http.json_object(body) == parsed
 
 

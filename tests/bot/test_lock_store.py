@@ -11,7 +11,7 @@ import redis
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
-from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, redis_prefix  # noqa: F401 - fixture
+from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT
 
 CONVERSATION = "conversation-1"
 
@@ -87,8 +87,13 @@ def test_the_lock_key_expires_if_a_server_dies_holding_it(redis_prefix: str) -> 
 def test_settings_come_from_the_endpoints_file(redis_prefix: str) -> None:
     # How Rasa builds a custom lock store: only endpoint_config, with every value a string from ${...}.
     config = EndpointConfig(
-        url=REDIS_HOST, type="bot.lock_store.AtomicRedisLockStore", port=str(REDIS_PORT), db="0",
-        password="", key_prefix=redis_prefix, wait_seconds="0.01",
+        url=REDIS_HOST,
+        type="bot.lock_store.AtomicRedisLockStore",
+        port=str(REDIS_PORT),
+        db="0",
+        password="",
+        key_prefix=redis_prefix,
+        wait_seconds="0.01",
     )
     store = AtomicRedisLockStore(endpoint_config=config)
     assert store.wait_seconds == 0.01

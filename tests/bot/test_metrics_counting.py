@@ -27,7 +27,11 @@ def session_start(sender: str) -> list:
 
 def user(sender: str, text: str, channel: str = "widget", tenant: str | None = "example-charity") -> dict:
     return {
-        "sender_id": sender, "event": "user", "text": text, "input_channel": channel, "timestamp": T0,
+        "sender_id": sender,
+        "event": "user",
+        "text": text,
+        "input_channel": channel,
+        "timestamp": T0,
         "metadata": {"tenant": tenant} if tenant else {},
         "parse_data": {"text": text, "intent": {"name": "greet"}, "entities": []},
     }
@@ -68,16 +72,31 @@ def test_situation_nation_under_18_offences_and_services_count_canonical_values_
         {"sender_id": s, "event": "slot", "name": "nation", "value": "CF10 1AA"},  # raw words: never counted
         {"sender_id": s, "event": "slot", "name": "young_person", "value": True},
         {"sender_id": s, "event": "slot", "name": "age_group", "value": "16_17"},  # not a metric
-        {"sender_id": s, "event": "slot", "name": "offences_explained", "value": ["ew_soa2003_s66b4_threat", "made_up"]},
+        {
+            "sender_id": s,
+            "event": "slot",
+            "name": "offences_explained",
+            "value": ["ew_soa2003_s66b4_threat", "made_up"],
+        },
         {"sender_id": s, "event": "action", "name": "utter_crisis"},
         {"sender_id": s, "event": "action", "name": "utter_crisis"},
-        {"sender_id": s, "event": "bot", "text": "Call Samaritans", "data": {"custom": {
-            "links": [{"title": "x", "url": "tel:116123"}], "services": ["samaritans", "not_a_service"]}}},
+        {
+            "sender_id": s,
+            "event": "bot",
+            "text": "Call Samaritans",
+            "data": {
+                "custom": {"links": [{"title": "x", "url": "tel:116123"}], "services": ["samaritans", "not_a_service"]}
+            },
+        },
     ]
     got = {(i.metric, i.value) for i in run(c, events)}
     assert got == {
-        ("situation", "threat_to_share"), ("nation", "wales"), ("under_18", ALL),
-        ("offence_explained", "ew_soa2003_s66b4_threat"), ("crisis_response", ALL), ("service_routed", "samaritans"),
+        ("situation", "threat_to_share"),
+        ("nation", "wales"),
+        ("under_18", ALL),
+        ("offence_explained", "ew_soa2003_s66b4_threat"),
+        ("crisis_response", ALL),
+        ("service_routed", "samaritans"),
     }
     assert len(run(c, events)) == 0  # the same conversation never counts a value twice
 

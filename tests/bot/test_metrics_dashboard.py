@@ -26,7 +26,7 @@ from bot.metrics.auth import token_hash
 from bot.metrics.catalogue import ALL
 from bot.metrics.counting import LONDON
 from bot.metrics.suppression import cell_offset, display, rounding_key
-from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, redis_prefix  # noqa: F401 - fixture
+from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT
 from tests.bot.test_tenants import TENANTS, VALID
 
 TOKEN = "token-for-the-charity"
@@ -54,8 +54,13 @@ def route(channel: DashboardInput, uri: str, method: str):
     return handler
 
 
-def request(body: bytes = b"", headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
-            lock_store: Any = None, args: dict[str, str] | None = None) -> Any:
+def request(
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    cookies: dict[str, str] | None = None,
+    lock_store: Any = None,
+    args: dict[str, str] | None = None,
+) -> Any:
     """A request to a Rasa server whose lock store is `lock_store` (as Rasa keeps it in app.ctx.agent)."""
     return SimpleNamespace(
         body=body,
@@ -114,14 +119,18 @@ def figures(monkeypatch: pytest.MonkeyPatch) -> DailyStore:
 # ---- the figures store is down -------------------------------------------------------------------------
 
 
-async def test_the_page_says_plainly_when_the_figures_cannot_be_read(channel: DashboardInput, database_down: None) -> None:
+async def test_the_page_says_plainly_when_the_figures_cannot_be_read(
+    channel: DashboardInput, database_down: None
+) -> None:
     resp = await route(channel, "/", "GET")(signed_in(channel))
     assert resp.status == 503
     assert "Figures are not available right now. Please try again later." in text(resp)
     assert "ConnectionError" not in text(resp) and "database" not in text(resp)
 
 
-async def test_the_csv_says_plainly_when_the_figures_cannot_be_read(channel: DashboardInput, database_down: None) -> None:
+async def test_the_csv_says_plainly_when_the_figures_cannot_be_read(
+    channel: DashboardInput, database_down: None
+) -> None:
     resp = await route(channel, "/export.csv", "GET")(signed_in(channel))
     assert resp.status == 503
     assert text(resp).strip() == "Figures are not available right now. Please try again later."
@@ -130,14 +139,17 @@ async def test_the_csv_says_plainly_when_the_figures_cannot_be_read(channel: Das
 # ---- forms sent from another site (CSRF) ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("headers", [
-    {"origin": "https://evil.example"},
-    {"origin": "null"},
-    {"origin": "null", "sec-fetch-site": "same-site"},
-    {"origin": f"http://{HOST}"},  # not this server's scheme
-    {"origin": f"https://{HOST}.evil.example"},
-    {"sec-fetch-site": "cross-site"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"origin": "null", "sec-fetch-site": "same-site"},
+        {"origin": f"http://{HOST}"},  # not this server's scheme
+        {"origin": f"https://{HOST}.evil.example"},
+        {"sec-fetch-site": "cross-site"},
+    ],
+)
 @pytest.mark.parametrize("uri", ["/sign-in", "/sign-out"])
 async def test_forms_from_another_site_are_refused(channel: DashboardInput, uri: str, headers: dict[str, str]) -> None:
     req = request(sign_in_form("charity", TOKEN), {"content-type": FORM, **headers})
@@ -147,12 +159,15 @@ async def test_forms_from_another_site_are_refused(channel: DashboardInput, uri:
     assert COOKIE not in resp.cookies  # neither signed in nor signed out
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"origin": f"https://{HOST}"},
-    {"origin": f"https://{HOST}", "sec-fetch-site": "same-origin"},
-    {"origin": "null", "sec-fetch-site": "same-origin"},  # what browsers send under Referrer-Policy: no-referrer
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"origin": f"https://{HOST}"},
+        {"origin": f"https://{HOST}", "sec-fetch-site": "same-origin"},
+        {"origin": "null", "sec-fetch-site": "same-origin"},  # what browsers send under Referrer-Policy: no-referrer
+    ],
+)
 async def test_the_dashboards_own_forms_still_work(channel: DashboardInput, headers: dict[str, str]) -> None:
     req = request(sign_in_form("charity", TOKEN), {"content-type": FORM, **headers})
     resp = await route(channel, "/sign-in", "POST")(req)
@@ -175,15 +190,23 @@ async def test_a_wrong_sign_in_looks_the_same_for_a_real_and_a_made_up_id(channe
 
 
 async def test_the_typed_id_is_shown_back_escaped(channel: DashboardInput) -> None:
-    resp = await route(channel, "/sign-in", "POST")(request(sign_in_form('"><script>x</script>', "t"), {"content-type": FORM}))
+    resp = await route(channel, "/sign-in", "POST")(
+        request(sign_in_form('"><script>x</script>', "t"), {"content-type": FORM})
+    )
     assert "<script>x" not in text(resp) and "&lt;script&gt;x" in text(resp)
 
 
-@pytest.mark.parametrize("body, content_type", [
-    (sign_in_form("charity", "wrong"), "application/json"),
-    (sign_in_form("charity", "x" * 3000), FORM),
-], ids=["not-a-form", "too-large"])
-async def test_a_malformed_sign_in_gets_a_neutral_please_try_again(channel: DashboardInput, body: bytes, content_type: str) -> None:
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (sign_in_form("charity", "wrong"), "application/json"),
+        (sign_in_form("charity", "x" * 3000), FORM),
+    ],
+    ids=["not-a-form", "too-large"],
+)
+async def test_a_malformed_sign_in_gets_a_neutral_please_try_again(
+    channel: DashboardInput, body: bytes, content_type: str
+) -> None:
     resp = await route(channel, "/sign-in", "POST")(request(body, {"content-type": content_type}))
     assert resp.status == 400
     assert "Please try again." in text(resp)
@@ -194,7 +217,9 @@ async def test_a_malformed_sign_in_gets_a_neutral_please_try_again(channel: Dash
 
 
 async def sign_in(server: DashboardInput, lock_store: Any = None) -> str:
-    resp = await route(server, "/sign-in", "POST")(request(sign_in_form("charity", TOKEN), {"content-type": FORM}, lock_store=lock_store))
+    resp = await route(server, "/sign-in", "POST")(
+        request(sign_in_form("charity", TOKEN), {"content-type": FORM}, lock_store=lock_store)
+    )
     assert resp.status == 303
     return resp.cookies[COOKIE].value
 
@@ -209,7 +234,9 @@ async def shows_figures(server: DashboardInput, cookie: str, lock_store: Any = N
 
 
 async def test_signing_out_on_one_server_ends_the_session_on_the_other(
-    tmp_path: Path, redis_prefix: str, figures: DailyStore  # noqa: F811 - fixture
+    tmp_path: Path,
+    redis_prefix: str,
+    figures: DailyStore,  # noqa: F811 - fixture
 ) -> None:
     """Two Rasa servers of the production profile: the same DASHBOARD_SECRET and tenants, each its own
     connection to the shared Redis lock store."""
@@ -278,7 +305,9 @@ def test_a_short_dashboard_secret_stops_start_up_naming_it_not_showing_it(
     DashboardInput(tenants_dir=str(tmp_path))  # unset: a random one for this run (with a warning)
 
 
-def test_a_short_dashboard_token_in_the_environment_stops_start_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_short_dashboard_token_in_the_environment_stops_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DASHBOARD_TOKEN_CHARITY", "short-token")
     with pytest.raises(ValueError, match="^DASHBOARD_TOKEN_CHARITY is shorter than 32 bytes") as refused:
         DashboardInput(tenants_dir=str(tenants_dir(tmp_path)), secret=SECRET)

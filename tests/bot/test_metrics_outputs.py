@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import re
 import hashlib
 import hmac
+import io
 import random
 import threading
 import xml.etree.ElementTree as ET
@@ -18,14 +17,13 @@ from fractions import Fraction
 
 import pytest
 
+from bot.metrics import suppression
 from bot.metrics.catalogue import ALL
 from bot.metrics.charts import bar_chart, column_chart
-from bot.metrics.counting import Increment
+from bot.metrics.counting import LONDON, Increment
 from bot.metrics.export import figures_csv
-from bot.metrics.counting import LONDON
 from bot.metrics.recorder import Recorder, flush_seconds
 from bot.metrics.store import MetricsStore
-from bot.metrics import suppression
 from bot.metrics.suppression import (
     FEWER,
     ROUNDING_LABEL,
@@ -48,7 +46,12 @@ def london(*args: int) -> dt.datetime:
 
 
 def test_weeks_are_complete_calendar_weeks_before_this_one() -> None:
-    assert [w.start for w in WEEKS] == [dt.date(2026, 2, 16), dt.date(2026, 2, 23), dt.date(2026, 3, 2), dt.date(2026, 3, 9)]
+    assert [w.start for w in WEEKS] == [
+        dt.date(2026, 2, 16),
+        dt.date(2026, 2, 23),
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 9),
+    ]
     assert all(w.start.weekday() == 0 and (w.end - w.start).days == 6 for w in WEEKS)
     assert WEEKS[-1].end < TODAY - dt.timedelta(days=TODAY.weekday())
 
@@ -58,10 +61,30 @@ KEY = rounding_key("a widget secret shared by every server, 32 bytes+")
 
 def test_small_cells_are_hidden_and_the_rest_rounded_up_or_down_by_the_cells_offset() -> None:
     assert [display(n, 0) for n in (0, 1, 4, 5, 7, 9, 10, 12, 14, 15, 103)] == [
-        "0", FEWER, FEWER, FEWER, FEWER, FEWER, "10", "10", "10", "15", "100"
+        "0",
+        FEWER,
+        FEWER,
+        FEWER,
+        FEWER,
+        FEWER,
+        "10",
+        "10",
+        "10",
+        "15",
+        "100",
     ]
     assert [display(n, 4) for n in (0, 1, 4, 5, 6, 9, 10, 11, 12, 15, 103)] == [
-        "0", FEWER, FEWER, FEWER, "10", "10", "10", "15", "15", "15", "105"
+        "0",
+        FEWER,
+        FEWER,
+        FEWER,
+        "10",
+        "10",
+        "10",
+        "15",
+        "15",
+        "15",
+        "105",
     ]
     for count in range(0, 300):
         published = [shown(count, offset) for offset in range(5)]
@@ -85,7 +108,9 @@ def test_a_cells_offset_is_fixed_by_the_shared_secret_and_unpredictable_without_
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     week = dt.date(2026, 3, 9)
-    assert KEY == hmac.new(b"a widget secret shared by every server, 32 bytes+", ROUNDING_LABEL, hashlib.sha256).digest()
+    assert (
+        hmac.new(b"a widget secret shared by every server, 32 bytes+", ROUNDING_LABEL, hashlib.sha256).digest() == KEY
+    )
     monkeypatch.setenv("WIDGET_SECRET", " a widget secret shared by every server, 32 bytes+ \n")
     assert rounding_key() == KEY  # read as the widget reads it: every server with this secret agrees
     other = rounding_key("another widget secret, also 32 bytes or more")
@@ -93,11 +118,22 @@ def test_a_cells_offset_is_fixed_by_the_shared_secret_and_unpredictable_without_
     offsets = [cell_offset(KEY, "t", week, "quick_exit", ALL) for _ in range(3)]
     assert len(set(offsets)) == 1 and offsets[0] in range(5)
     # Over many cells, each offset comes up about as often (1 in 5), and another key gives other offsets.
-    cells = [("t", week + dt.timedelta(weeks=n), metric, value) for n in range(250)
-             for metric, value in (("quick_exit", ALL), ("link_clicked", "other"), ("nation", "wales"), ("nation", "england"))]
+    cells = [
+        ("t", week + dt.timedelta(weeks=n), metric, value)
+        for n in range(250)
+        for metric, value in (
+            ("quick_exit", ALL),
+            ("link_clicked", "other"),
+            ("nation", "wales"),
+            ("nation", "england"),
+        )
+    ]
     mine = [cell_offset(KEY, *cell) for cell in cells]
     assert all(0.17 < mine.count(offset) / len(cells) < 0.23 for offset in range(5))
-    assert sum(a == b for a, b in zip(mine, (cell_offset(other, *cell) for cell in cells))) / len(cells) < 0.25
+    assert (
+        sum(a == b for a, b in zip(mine, (cell_offset(other, *cell) for cell in cells), strict=True)) / len(cells)
+        < 0.25
+    )
     # No WIDGET_SECRET (local development): a random key, the same for the whole process, and a warning.
     monkeypatch.delenv("WIDGET_SECRET")
     monkeypatch.setattr(suppression, "_process_key", None)
@@ -178,7 +214,9 @@ def test_known_counts_added_to_a_hidden_cell_single_it_out_at_most_1_time_in_20(
     # 0..199 and every hidden value 1..4.
     rng = random.Random(2026)
     cells = [
-        cell_offset(rng.randbytes(32), "t", dt.date(2026, 1, 5) + dt.timedelta(weeks=rng.randrange(52)), "quick_exit", ALL)
+        cell_offset(
+            rng.randbytes(32), "t", dt.date(2026, 1, 5) + dt.timedelta(weeks=rng.randrange(52)), "quick_exit", ALL
+        )
         for _ in range(2000)
     ]
     measured = []
@@ -230,8 +268,9 @@ def test_a_cell_is_the_same_number_in_every_view_on_every_server_and_release() -
     assert [cell_offset(KEY, "t", w.start, "conversations_started", ALL) for w in WEEKS] == [4, 3, 3, 1]
     assert cell_offset(KEY, "t", WEEKS[2].start, "nation", "wales") == 3
     four = weekly_figures("t", counts, WEEKS, key=KEY)
-    thirteen = weekly_figures("t", counts, complete_weeks(TODAY, 13), key=rounding_key(
-        "a widget secret shared by every server, 32 bytes+"))  # another server, the same WIDGET_SECRET
+    thirteen = weekly_figures(
+        "t", counts, complete_weeks(TODAY, 13), key=rounding_key("a widget secret shared by every server, 32 bytes+")
+    )  # another server, the same WIDGET_SECRET
     # 11 + 4 -> 15, 12 + 3 -> 15, 11 + 3 -> 10, 13 + 1 -> 10: the same 11 goes up one week, down another.
     assert four.for_metric("conversations_started")[0].cells == (15, 15, 10, 10)
     assert thirteen.for_metric("conversations_started")[0].cells[-4:] == (15, 15, 10, 10)
@@ -307,14 +346,16 @@ def test_the_recorder_keeps_counts_when_the_database_fails(tmp_path) -> None:
 def test_the_page_escapes_names_and_gives_every_chart_a_table() -> None:
     from bot.metrics.page import figures_page, sign_in_page
 
-    html = figures_page('<script>alert(1)</script> Charity', weekly_figures("t", daily(), WEEKS, key=KEY), 4)
+    html = figures_page("<script>alert(1)</script> Charity", weekly_figures("t", daily(), WEEKS, key=KEY), 4)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.count('role="img"') == 2  # conversations each week, and nations
     assert '<table id="weekly">' in html and "Nations: totals" in html
     assert '<td class="n">20 + weeks under 10</td>' in html  # conversations started: 10 + 10 shown, 3 hidden
     assert '<th scope="row">Total of the rounded weeks</th>' in html  # totals say they add rounded numbers
     assert "rounded to a multiple of 5" in html and "an hour after it ends" in html
-    assert "<script" not in html.replace("&lt;script", "") and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "<script" not in html.replace("&lt;script", "") and "http" not in html.replace(
+        "http://www.w3.org/2000/svg", ""
+    )
     form = sign_in_page("Wrong.", tenant_id='"><b>x')
     assert 'role="alert"' in form and "<b>x" not in form and 'method="post"' in form
 

@@ -71,16 +71,24 @@ def test_every_profile_counts_the_figures(endpoints: str, monkeypatch: pytest.Mo
 def test_the_widget_gets_a_links_service_id_only_when_it_is_an_id() -> None:
     outputs = [
         {"text": "Steps"},
-        {"custom": {
-            "links": [{"title": "Call", "url": "tel:+44116123"}, {"title": "Site", "url": "https://x.example"}],
-            "services": ["samaritans"],
-            "link_services": {"tel:+44116123": "samaritans", "https://x.example": "Not An Id!"},
-        }},
+        {
+            "custom": {
+                "links": [{"title": "Call", "url": "tel:+44116123"}, {"title": "Site", "url": "https://x.example"}],
+                "services": ["samaritans"],
+                "link_services": {"tel:+44116123": "samaritans", "https://x.example": "Not An Id!"},
+            }
+        },
     ]
-    assert to_widget_messages(outputs) == [{"text": "Steps", "buttons": [], "links": [
-        {"title": "Call", "url": "tel:+44116123", "service": "samaritans"},
-        {"title": "Site", "url": "https://x.example"},
-    ]}]
+    assert to_widget_messages(outputs) == [
+        {
+            "text": "Steps",
+            "buttons": [],
+            "links": [
+                {"title": "Call", "url": "tel:+44116123", "service": "samaritans"},
+                {"title": "Site", "url": "https://x.example"},
+            ],
+        }
+    ]
 
 
 def test_the_store_upserts_on_postgresql() -> None:

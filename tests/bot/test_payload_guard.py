@@ -6,8 +6,8 @@ payload the bot can send (domain responses, the action server's questions, recor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -77,7 +77,7 @@ def test_every_button_the_bot_offers_still_works_when_pressed(guard: PayloadGuar
         '/inform{"offence_id": "' + "a" * 65 + '"}',
         '/inform@1.0{"age_band": "18_plus"}',  # a confidence
         '/inform{"age_band": "18_plus"} and more',
-        '/inform{not json}',
+        "/inform{not json}",
         "/inform[1]",
         "/session_start",  # Rasa's own intents
         "/restart",

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import yaml
@@ -19,14 +19,16 @@ from rasa.core.utils import AvailableEndpoints
 from bot import rasa_patches
 from bot.redis_tracker_store import ErasingRedisTrackerStore
 from bot.tracker_store import ErasingSQLTrackerStore
-from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, PostgresDatabase, postgres_database  # noqa: F401
+from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, PostgresDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ["endpoints.yml", "endpoints.production.yml", "endpoints.production-redis.yml"]
 
 ANSWERS = [
-    {"events": [{"event": "slot", "name": "nation", "value": "wales", "timestamp": None}],
-     "responses": [{"text": "What has happened?", "buttons": [{"title": "Skip", "payload": "/skip"}]}]},
+    {
+        "events": [{"event": "slot", "name": "nation", "value": "wales", "timestamp": None}],
+        "responses": [{"text": "What has happened?", "buttons": [{"title": "Skip", "payload": "/skip"}]}],
+    },
     {"events": [], "responses": []},
     {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "utter_ask_when"}]},
 ]
@@ -38,14 +40,14 @@ BROKEN = [
 ]
 
 
-def original(answer: Dict[str, Any]) -> Any:
+def original(answer: dict[str, Any]) -> Any:
     try:
         return rasa_patches._ORIGINAL(RemoteAction("action_x", None), answer)
     except ValidationError as error:
         return ("refused", error.message)
 
 
-def ours(answer: Dict[str, Any]) -> Any:
+def ours(answer: dict[str, Any]) -> Any:
     try:
         return RemoteAction("action_x", None)._validate_action_result(answer)
     except ValidationError as error:
@@ -107,22 +109,36 @@ def test_the_default_profile_installs_it_at_start_up(tmp_path: Path, monkeypatch
 
 def test_the_redis_profile_installs_it_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
     # Redis is reached only at the first message, so no server is needed to build the store.
-    for name, value in {"REDIS_HOST": REDIS_HOST, "REDIS_PORT": str(REDIS_PORT), "REDIS_TRACKER_DB": "0",
-                        "REDIS_LOCK_DB": "0", "REDIS_PASSWORD": "", "REDIS_KEY_PREFIX": "reclaimtest"}.items():
+    for name, value in {
+        "REDIS_HOST": REDIS_HOST,
+        "REDIS_PORT": str(REDIS_PORT),
+        "REDIS_TRACKER_DB": "0",
+        "REDIS_LOCK_DB": "0",
+        "REDIS_PASSWORD": "",
+        "REDIS_KEY_PREFIX": "reclaimtest",
+    }.items():
         monkeypatch.setenv(name, value)
     start_up("endpoints.production-redis.yml")
     assert rasa_patches.installed()
 
 
 def test_the_postgresql_profile_installs_it_at_start_up(
-    postgres_database: PostgresDatabase, monkeypatch: pytest.MonkeyPatch  # noqa: F811 - fixture
+    postgres_database: PostgresDatabase,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811 - fixture
 ) -> None:
-    for name, value in {"TRACKER_PG_HOST": postgres_database.host, "TRACKER_PG_PORT": str(postgres_database.port),
-                        "TRACKER_PG_DB": postgres_database.name, "TRACKER_PG_USER": postgres_database.user,
-                        "TRACKER_PG_PASSWORD": postgres_database.password,
-                        "TRACKER_PG_LOGIN_DB": postgres_database.login_db, "REDIS_HOST": REDIS_HOST,
-                        "REDIS_PORT": str(REDIS_PORT), "REDIS_LOCK_DB": "0", "REDIS_PASSWORD": "",
-                        "REDIS_KEY_PREFIX": ""}.items():
+    for name, value in {
+        "TRACKER_PG_HOST": postgres_database.host,
+        "TRACKER_PG_PORT": str(postgres_database.port),
+        "TRACKER_PG_DB": postgres_database.name,
+        "TRACKER_PG_USER": postgres_database.user,
+        "TRACKER_PG_PASSWORD": postgres_database.password,
+        "TRACKER_PG_LOGIN_DB": postgres_database.login_db,
+        "REDIS_HOST": REDIS_HOST,
+        "REDIS_PORT": str(REDIS_PORT),
+        "REDIS_LOCK_DB": "0",
+        "REDIS_PASSWORD": "",
+        "REDIS_KEY_PREFIX": "",
+    }.items():
         monkeypatch.setenv(name, value)
     start_up("endpoints.production.yml")
     assert rasa_patches.installed()
@@ -134,7 +150,7 @@ def installed(unpatched: None) -> None:
 
 
 @pytest.mark.parametrize("answer", ANSWERS + BROKEN)
-def test_it_accepts_and_refuses_exactly_what_rasa_does(installed: None, answer: Dict[str, Any]) -> None:
+def test_it_accepts_and_refuses_exactly_what_rasa_does(installed: None, answer: dict[str, Any]) -> None:
     assert ours(answer) == original(answer)
 
 

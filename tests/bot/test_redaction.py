@@ -40,8 +40,13 @@ def message(text: str, intent: str, entities: list[dict] | None = None, metadata
         "entities": entities or [],
     }
     return UserUttered(
-        text, parse_data["intent"], entities or [], parse_data, input_channel="widget",
-        message_id="m-1", metadata=metadata,
+        text,
+        parse_data["intent"],
+        entities or [],
+        parse_data,
+        input_channel="widget",
+        message_id="m-1",
+        metadata=metadata,
     )
 
 
@@ -52,7 +57,9 @@ async def test_a_message_keeps_its_intent_and_entity_positions_but_not_its_words
         {"entity": "demand", "start": 90, "end": 94, "value": "£500", "extractor": "RegexEntityExtractor"},
     ]
     tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")], DOMAIN.slots)
-    tracker.update(message(text, "report_threat", entities, metadata={"tenant": "demo", "ip": "203.0.113.9", "name": "x"}))
+    tracker.update(
+        message(text, "report_threat", entities, metadata={"tenant": "demo", "ip": "203.0.113.9", "name": "x"})
+    )
     await store.save(tracker)
 
     user = [event for event in stored(store, "s") if event["event"] == "user"][0]
@@ -60,7 +67,8 @@ async def test_a_message_keeps_its_intent_and_entity_positions_but_not_its_words
     assert user["parse_data"]["intent"]["name"] == "report_threat"
     assert [i["name"] for i in user["parse_data"]["intent_ranking"]] == ["report_threat", "greet"]
     assert [(e["entity"], e["start"], e["end"], e["value"]) for e in user["parse_data"]["entities"]] == [
-        ("age", 30, 36, REDACTED), ("demand", 90, 94, REDACTED),
+        ("age", 30, 36, REDACTED),
+        ("demand", 90, 94, REDACTED),
     ]
     assert user["metadata"] == {"tenant": "demo"}
     assert user["input_channel"] == "widget" and user["message_id"] == "m-1" and user["timestamp"]
@@ -69,11 +77,18 @@ async def test_a_message_keeps_its_intent_and_entity_positions_but_not_its_words
         assert secret.lower() not in raw, secret
 
 
-INJECTED = {"tenant": "x", "ip": "203.0.113.9", "client_key": "a1b2c3d4e5f6a7b8c9d0e1", "note": "my name is Samira",
-            "tenant_extra": {"tenant": "y"}}
+INJECTED = {
+    "tenant": "x",
+    "ip": "203.0.113.9",
+    "client_key": "a1b2c3d4e5f6a7b8c9d0e1",
+    "note": "my name is Samira",
+    "tenant_extra": {"tenant": "y"},
+}
 
 
-async def test_metadata_keeps_only_the_tenant_at_the_top_and_inside_the_parse_data(store: ErasingSQLTrackerStore) -> None:
+async def test_metadata_keeps_only_the_tenant_at_the_top_and_inside_the_parse_data(
+    store: ErasingSQLTrackerStore,
+) -> None:
     """Whatever a channel (or someone crafting a message) puts in metadata, only the tenant is stored."""
     event = message("my name is Samira, call me on 07700 900123", "inform", metadata=dict(INJECTED))
     event.parse_data["metadata"] = dict(INJECTED)  # as Rasa's NLU message can carry it
@@ -120,10 +135,21 @@ async def test_raw_slot_values_are_not_stored_but_canonical_ones_are(store: Eras
 
     slots = [(e["name"], e["value"]) for e in stored(store, "s") if e["event"] == "slot"]
     assert slots == [
-        ("age_group", None), ("demand", "money"), ("nation", None), ("platforms", ["instagram"]),
-        ("when", "2019"), ("when", None), ("situation", ["threat_to_share"]), ("age_group", "18_plus"), ("demand", "money"), ("role", "supporter"),
-        ("young_person", False), ("steps_shown", 3.0), ("requested_slot", "nation"),
-        ("offences_explained", ["ew_soa2003_s66b4_threat"]), ("session_started_metadata", {"tenant": "demo"}),
+        ("age_group", None),
+        ("demand", "money"),
+        ("nation", None),
+        ("platforms", ["instagram"]),
+        ("when", "2019"),
+        ("when", None),
+        ("situation", ["threat_to_share"]),
+        ("age_group", "18_plus"),
+        ("demand", "money"),
+        ("role", "supporter"),
+        ("young_person", False),
+        ("steps_shown", 3.0),
+        ("requested_slot", "nation"),
+        ("offences_explained", ["ew_soa2003_s66b4_threat"]),
+        ("session_started_metadata", {"tenant": "demo"}),
     ]
     # The conversation carries on from what was stored: the canonical facts are all there.
     restored = await store.retrieve("s")
@@ -150,8 +176,17 @@ def test_every_canonical_value_the_action_server_uses_is_allowed() -> None:
     real answers would be lost. Read here straight from the file, not through bot/vocabulary.py."""
     vocabulary = yaml.safe_load((ROOT / "data/vocabulary.yml").read_text())["slots"]
     allow = SlotAllowList.load(DOMAIN)
-    assert {"situation", "age_group", "age_at_image", "nation", "when", "perpetrator", "goal", "demand",
-            "platforms"} <= set(vocabulary)
+    assert {
+        "situation",
+        "age_group",
+        "age_at_image",
+        "nation",
+        "when",
+        "perpetrator",
+        "goal",
+        "demand",
+        "platforms",
+    } <= set(vocabulary)
     for slot, values in vocabulary.items():
         assert all(isinstance(value, str) for value in values), slot  # "13_15" unquoted is a number
         for value in values:

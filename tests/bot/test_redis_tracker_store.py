@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redis_tracker_store import ErasingRedisTrackerStore
 from bot.tracker_store import ERASE_MARKER_ACTION
-from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT, redis_prefix  # noqa: F401 - fixture
+from tests.bot.shared_stores import REDIS_HOST, REDIS_PORT
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "bot/domain"))
@@ -65,9 +65,13 @@ async def test_deleting_a_conversation_removes_it_from_redis(store: ErasingRedis
         turn(tracker)
         await store.save(tracker)
     tracker = await store.retrieve("to-delete")
-    for event in [UserUttered("yes", {"name": "affirm", "confidence": 1.0}), ActionExecuted(ERASE_MARKER_ACTION),
-                  BotUttered("Done. This conversation has been deleted."), ActionExecuted("action_restart"),
-                  Restarted()]:
+    for event in [
+        UserUttered("yes", {"name": "affirm", "confidence": 1.0}),
+        ActionExecuted(ERASE_MARKER_ACTION),
+        BotUttered("Done. This conversation has been deleted."),
+        ActionExecuted("action_restart"),
+        Restarted(),
+    ]:
         tracker.update(event)
     await store.save(tracker)
     assert raw(store, "to-delete") is None and await store.retrieve("to-delete") is None
@@ -78,10 +82,16 @@ async def test_deleting_a_conversation_removes_it_from_redis(store: ErasingRedis
 def test_the_redis_profile_builds_this_store(redis_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.core.utils import AvailableEndpoints
 
-    for name, value in {"ACTION_SERVER_URL": "http://127.0.0.1:1/webhook", "REDIS_HOST": REDIS_HOST,
-                        "REDIS_PORT": str(REDIS_PORT), "REDIS_LOCK_DB": "0", "REDIS_TRACKER_DB": "0",
-                        "REDIS_PASSWORD": "", "REDIS_KEY_PREFIX": redis_prefix,
-                        "CONVERSATION_RETENTION_HOURS": "2"}.items():
+    for name, value in {
+        "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook",
+        "REDIS_HOST": REDIS_HOST,
+        "REDIS_PORT": str(REDIS_PORT),
+        "REDIS_LOCK_DB": "0",
+        "REDIS_TRACKER_DB": "0",
+        "REDIS_PASSWORD": "",
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "CONVERSATION_RETENTION_HOURS": "2",
+    }.items():
         monkeypatch.setenv(name, value)
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "bot" / "endpoints.production-redis.yml"))
     config = endpoints.tracker_store
@@ -101,8 +111,9 @@ async def test_a_deletion_is_counted_in_the_figures(redis_prefix: str, monkeypat
             published.append(event)
 
     monkeypatch.setenv("CONVERSATION_RETENTION_HOURS", "24")
-    store = ErasingRedisTrackerStore(domain=DOMAIN, host=REDIS_HOST, port=REDIS_PORT, db=0,
-                                     key_prefix=redis_prefix, event_broker=Broker())
+    store = ErasingRedisTrackerStore(
+        domain=DOMAIN, host=REDIS_HOST, port=REDIS_PORT, db=0, key_prefix=redis_prefix, event_broker=Broker()
+    )
     tracker = DialogueStateTracker.from_events("to-delete", [ActionExecuted("action_listen")], DOMAIN.slots)
     await store.save(tracker)
     published.clear()  # what Rasa's own saving streamed is not the point here

@@ -94,7 +94,9 @@ async def test_the_server_purges_on_its_own_schedule_without_blocking(
 
     real_now = real_time.time()
     tracker = DialogueStateTracker.from_events("secret-conversation-id", [], DOMAIN.slots)
-    tracker.update(UserUttered("my name is Samira", {"name": "inform", "confidence": 1.0}, timestamp=real_now - 48 * HOUR))
+    tracker.update(
+        UserUttered("my name is Samira", {"name": "inform", "confidence": 1.0}, timestamp=real_now - 48 * HOUR)
+    )
     await writer.save(tracker)
     assert rows(store, "secret-conversation-id") == 1
 
@@ -159,10 +161,20 @@ async def test_deleted_rows_do_not_linger_in_the_sqlite_file(store: ErasingSQLTr
 def test_the_command_connects_to_the_production_profiles_database_host(monkeypatch: pytest.MonkeyPatch) -> None:
     """The endpoints file's `url` is the database host (as Rasa passes it to a custom store): a cron purge
     against PostgreSQL on another machine must not connect to the local socket instead."""
-    for name, value in {"TRACKER_PG_HOST": "db.example.internal", "TRACKER_PG_PORT": "5433", "TRACKER_PG_DB": "reclaim",
-                        "TRACKER_PG_USER": "reclaim", "TRACKER_PG_PASSWORD": "", "TRACKER_PG_LOGIN_DB": "",
-                        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1", "REDIS_PASSWORD": "",
-                        "REDIS_KEY_PREFIX": "x", "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook"}.items():
+    for name, value in {
+        "TRACKER_PG_HOST": "db.example.internal",
+        "TRACKER_PG_PORT": "5433",
+        "TRACKER_PG_DB": "reclaim",
+        "TRACKER_PG_USER": "reclaim",
+        "TRACKER_PG_PASSWORD": "",
+        "TRACKER_PG_LOGIN_DB": "",
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_LOCK_DB": "1",
+        "REDIS_PASSWORD": "",
+        "REDIS_KEY_PREFIX": "x",
+        "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook",
+    }.items():
         monkeypatch.setenv(name, value)
     built: dict = {}
 

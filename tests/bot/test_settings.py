@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingError, settings
+from bot.settings import SettingError, Settings, settings
 from tests import env_example
 
 

@@ -92,8 +92,18 @@ def test_the_old_format_without_a_time_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "default", "default.abc", "default..sig", "a.b.c.d", "a.b.c.d.e", "x" * 500, "é.é.é.é",
-     "default." + "g" * 8 + "." + "0" * 24 + ".sig", "default.0." + "g" * 24 + ".sig"],
+    [
+        "",
+        "default",
+        "default.abc",
+        "default..sig",
+        "a.b.c.d",
+        "a.b.c.d.e",
+        "x" * 500,
+        "é.é.é.é",
+        "default." + "g" * 8 + "." + "0" * 24 + ".sig",
+        "default.0." + "g" * 24 + ".sig",
+    ],
 )
 def test_malformed_ids_fail_without_raising(value: str) -> None:
     assert SIGNER.verify(value) is None

@@ -57,7 +57,14 @@ def test_the_shipped_tenants_load_and_include_the_default() -> None:
 def test_public_config_has_exactly_the_widget_fields() -> None:
     config = load_tenants(TENANTS)["default"].public_config()
     assert set(config) == {
-        "id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations", "continue_across_pages",
+        "id",
+        "display_name",
+        "colours",
+        "logo_url",
+        "greeting",
+        "quick_exit_url",
+        "nations",
+        "continue_across_pages",
     }
     assert set(config["colours"]) == {"primary", "primary_text", "background", "text"}
 
@@ -169,7 +176,7 @@ def test_origin_patterns(pattern: str, origin: str, allowed: bool) -> None:
 
 
 def test_tenants_whose_setting_names_collide_are_refused(tmp_path: Path) -> None:
-    """"a-b" and "a_b" would share DASHBOARD_TOKEN_A_B: one charity's token would open the other's figures."""
+    """ "a-b" and "a_b" would share DASHBOARD_TOKEN_A_B: one charity's token would open the other's figures."""
     (tmp_path / "default.yml").write_text((TENANTS / "default.yml").read_text())
     (tmp_path / "one.yml").write_text(yaml.safe_dump(with_changes(id="charity-one")))
     (tmp_path / "two.yml").write_text(yaml.safe_dump(with_changes(id="charity_one")))

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def store(tmp_path: Path) -> ErasingSQLTrackerStore:
-    return ErasingSQLTrackerStore(domain=Domain.load(str(ROOT / "bot/domain")), dialect="sqlite", db=str(tmp_path / "t.db"))
+    return ErasingSQLTrackerStore(
+        domain=Domain.load(str(ROOT / "bot/domain")), dialect="sqlite", db=str(tmp_path / "t.db")
+    )
 
 
 def rows(store: ErasingSQLTrackerStore, sender: str) -> int:

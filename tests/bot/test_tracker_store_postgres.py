@@ -14,7 +14,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import ERASE_MARKER_ACTION, ErasingSQLTrackerStore
-from tests.bot.shared_stores import PostgresDatabase, postgres_database  # noqa: F401 - fixture
+from tests.bot.shared_stores import PostgresDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "bot/domain"))
@@ -35,9 +35,13 @@ def store(postgres_database: PostgresDatabase, monkeypatch: pytest.MonkeyPatch) 
         "TRACKER_PG_USER": postgres_database.user,
         "TRACKER_PG_PASSWORD": postgres_database.password,
         "TRACKER_PG_LOGIN_DB": postgres_database.login_db,
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "1", "REDIS_PASSWORD": "",
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_LOCK_DB": "1",
+        "REDIS_PASSWORD": "",
         "REDIS_KEY_PREFIX": "",
-        "SQL_POOL_SIZE": "3", "SQL_MAX_OVERFLOW": "2",
+        "SQL_POOL_SIZE": "3",
+        "SQL_MAX_OVERFLOW": "2",
         "CONVERSATION_RETENTION_HOURS": "24",
     }
     for name, value in settings.items():
@@ -51,9 +55,12 @@ def store(postgres_database: PostgresDatabase, monkeypatch: pytest.MonkeyPatch) 
 
 
 def rows(database: PostgresDatabase, sender: str) -> list[str]:
-    with psycopg2.connect(
-        host=database.host, port=database.port, user=database.user, password=database.password, dbname=database.name
-    ) as connection, connection.cursor() as cursor:
+    with (
+        psycopg2.connect(
+            host=database.host, port=database.port, user=database.user, password=database.password, dbname=database.name
+        ) as connection,
+        connection.cursor() as cursor,
+    ):
         cursor.execute("select data from events where sender_id = %s order by id", (sender,))
         result = [data for (data,) in cursor.fetchall()]
     connection.close()

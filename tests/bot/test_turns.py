@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -24,17 +24,17 @@ SECRET_WORDS = "my name is Jo Bloggs and my number is 07700 900123"
 
 
 class FakeStore:
-    def __init__(self, tracker: Optional[DialogueStateTracker] = None, fails: bool = False) -> None:
+    def __init__(self, tracker: DialogueStateTracker | None = None, fails: bool = False) -> None:
         self.tracker, self.fails = tracker, fails
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if self.fails:
             raise ConnectionError("database is down")
         return self.tracker
 
 
 class FakeAgent:
-    def __init__(self, store: Optional[FakeStore] = None) -> None:
+    def __init__(self, store: FakeStore | None = None) -> None:
         self.domain = DOMAIN
         self.tracker_store = store or FakeStore()
 
@@ -43,8 +43,6 @@ def young_persons_tracker() -> DialogueStateTracker:
     tracker = DialogueStateTracker("young", DOMAIN.slots)
     tracker.update(SlotSet("young_person", True))
     return tracker
-
-
 
 
 def bot_says(*texts: str):
@@ -63,7 +61,7 @@ async def says_nothing(message: UserMessage) -> None:
     """What Rasa does when the action server is down: logs the failed action and replies nothing."""
 
 
-def run(runner: TurnRunner, on_new_message: Any, agent: Optional[FakeAgent] = None, text: str = SECRET_WORDS):
+def run(runner: TurnRunner, on_new_message: Any, agent: FakeAgent | None = None, text: str = SECRET_WORDS):
     return asyncio.run(runner.run(agent or FakeAgent(), on_new_message, "someone", text))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore
@@ -31,8 +31,15 @@ class Turns:
     def __init__(self) -> None:
         self.metadata: list[dict] = []
 
-    async def run(self, agent: Any, on_new_message: Any, sender: str, text: str,
-                  metadata: Optional[dict] = None, trusted: bool = False) -> Any:
+    async def run(
+        self,
+        agent: Any,
+        on_new_message: Any,
+        sender: str,
+        text: str,
+        metadata: dict | None = None,
+        trusted: bool = False,
+    ) -> Any:
         self.metadata.append(dict(metadata or {}))
         return SimpleNamespace(outputs=[{"recipient_id": sender, "text": "ok"}])
 
@@ -56,13 +63,18 @@ class Server:
         self.channel.turns = self.turns = Turns()
         self.store = Store()
         self.agent = SimpleNamespace(lock_store=lock_store or InMemoryLockStore(), tracker_store=self.store)
-        self.routes = {(r.uri, method): r.handler for r in self.channel.blueprint(lambda m: None)._future_routes
-                       for method in r.methods}
+        self.routes = {
+            (r.uri, method): r.handler
+            for r in self.channel.blueprint(lambda m: None)._future_routes
+            for method in r.methods
+        }
 
     def request(self, body: Any = None, ip: str = ADDRESS) -> Any:
         return SimpleNamespace(
             body=json.dumps(body).encode() if body is not None else b"",
-            headers={"content-type": "application/json"}, ip=ip, ctx=SimpleNamespace(),
+            headers={"content-type": "application/json"},
+            ip=ip,
+            ctx=SimpleNamespace(),
             app=SimpleNamespace(ctx=SimpleNamespace(agent=self.agent)),
         )
 

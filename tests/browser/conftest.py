@@ -6,7 +6,6 @@ On CI (CI=true) a missing Chromium or node_modules is a failure; locally the tes
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.mock_server import Servers
+
 # The real Rasa and action servers, started once for the whole browser session (tests/integration).
 from tests.integration.conftest import bot, callback_receiver  # noqa: F401
 
@@ -22,8 +22,14 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "results" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -80,7 +86,9 @@ class Offsite:
             route.continue_()
             return
         self.urls.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>Offsite</title><h1>Offsite</h1>")
+        route.fulfill(
+            status=200, content_type="text/html", body="<!doctype html><title>Offsite</title><h1>Offsite</h1>"
+        )
 
 
 def new_page(browser, viewport=DESKTOP, **options):
@@ -115,7 +123,8 @@ def axe_scan(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
-            const r = await axe.run(document.querySelector('reclaim-chat'), {resultTypes: ['violations'], iframes: false});
+            const r = await axe.run(document.querySelector('reclaim-chat'),
+                                    {resultTypes: ['violations'], iframes: false});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                            nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
         }"""

@@ -31,27 +31,40 @@ def scripted_reply(message: str) -> list[dict]:
     """What the fake bot says to `message`."""
     if message == "/greet" or message.lower() in ("hi", "hello"):
         return [
-            {"text": "Hello. What would you like help with?", "buttons": [
-                {"title": "Get images removed", "payload": "/ask_removal"},
-                {"title": "Talk to someone", "payload": "/ask_support"},
-            ], "links": []},
+            {
+                "text": "Hello. What would you like help with?",
+                "buttons": [
+                    {"title": "Get images removed", "payload": "/ask_removal"},
+                    {"title": "Talk to someone", "payload": "/ask_support"},
+                ],
+                "links": [],
+            },
         ]
     if message == "/ask_removal":
         return [
-            {"text": "Here are places that can help remove images.", "buttons": [
-                {"title": "Report Remove (Childline)", "payload": "https://www.childline.org.uk/report-remove/"},
-                {"title": "Call the helpline", "payload": "tel:03450006002"},
-                {"title": "Evil", "payload": "javascript:window.__pwned=3"},
-                {"title": "Start again", "payload": "/restart"},
-            ], "links": [
-                {"title": "Revenge Porn Helpline", "url": "https://revengepornhelpline.org.uk/"},
-                {"title": "Bad link", "url": "javascript:window.__pwned=4"},
-                {"title": "Data link", "url": "data:text/html,<script>window.__pwned=5</script>"},
-            ]},
+            {
+                "text": "Here are places that can help remove images.",
+                "buttons": [
+                    {"title": "Report Remove (Childline)", "payload": "https://www.childline.org.uk/report-remove/"},
+                    {"title": "Call the helpline", "payload": "tel:03450006002"},
+                    {"title": "Evil", "payload": "javascript:window.__pwned=3"},
+                    {"title": "Start again", "payload": "/restart"},
+                ],
+                "links": [
+                    {"title": "Revenge Porn Helpline", "url": "https://revengepornhelpline.org.uk/"},
+                    {"title": "Bad link", "url": "javascript:window.__pwned=4"},
+                    {"title": "Data link", "url": "data:text/html,<script>window.__pwned=5</script>"},
+                ],
+            },
         ]
     if message == "xss":
-        return [{"text": XSS_TEXT, "buttons": [{"title": '<img src=x onerror="window.__pwned=6">', "payload": "/x"}],
-                 "links": [{"title": "<script>window.__pwned=7</script>", "url": "https://example.org/"}]}]
+        return [
+            {
+                "text": XSS_TEXT,
+                "buttons": [{"title": '<img src=x onerror="window.__pwned=6">', "payload": "/x"}],
+                "links": [{"title": "<script>window.__pwned=7</script>", "url": "https://example.org/"}],
+            }
+        ]
     return [{"text": f"You said: {message}", "buttons": [], "links": []}]
 
 
@@ -73,7 +86,9 @@ class ApiHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         pass
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json", headers: dict | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes = b"", content_type: str = "application/json", headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         for key, value in (headers or {}).items():
             self.send_header(key, value)
@@ -108,8 +123,12 @@ class ApiHandler(BaseHTTPRequestHandler):
             return self._send(200, (WEB_WIDGET / "loader.js").read_bytes(), "text/javascript; charset=utf-8")
         if parts == ["webhooks", "widget", "frame"]:
             policy = FRAME_POLICY.format(ancestors=self.state.pages_origin)
-            return self._send(200, (WEB_WIDGET / "frame.html").read_bytes(), "text/html; charset=utf-8",
-                              {"Content-Security-Policy": policy})
+            return self._send(
+                200,
+                (WEB_WIDGET / "frame.html").read_bytes(),
+                "text/html; charset=utf-8",
+                {"Content-Security-Policy": policy},
+            )
         if parts in (["webhooks", "widget", "frame.js"], ["webhooks", "widget", "frame.css"]):
             kind = "text/javascript" if parts[2].endswith(".js") else "text/css"
             return self._send(200, (WEB_WIDGET / parts[2]).read_bytes(), f"{kind}; charset=utf-8")
@@ -192,7 +211,6 @@ class PagesHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-
     def _strict_page(self, tenant: str) -> None:
         """A charity page whose Content-Security-Policy allows no inline script or style at all, embedding
         the loader with Subresource Integrity, exactly as the embed guide (docs/embedding.md) says."""
@@ -205,7 +223,8 @@ class PagesHandler(BaseHTTPRequestHandler):
         body = (
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Strict charity page</title></head>"
             "<body><h1>Strict page</h1><p><button type='button' id='host-button'>A host button</button></p>"
-            f"<script src='{src}' data-tenant='{tenant}' integrity='{integrity}' crossorigin='anonymous' defer></script>"
+            f"<script src='{src}' data-tenant='{tenant}' integrity='{integrity}' "
+            "crossorigin='anonymous' defer></script>"
             "</body></html>"
         ).encode()
         policy = (
@@ -233,10 +252,13 @@ class Servers:
         self.pages.RequestHandlerClass = type("Pages", (PagesHandler,), {"server_base": self.api_url})
         self.state.pages_origin = self.pages_url
         self.state.tenants["test"] = {
-            "id": "test", "display_name": "Safe Harbour",
+            "id": "test",
+            "display_name": "Safe Harbour",
             "colours": {"primary": "#4b286d", "primary_text": "#ffffff", "background": "#ffffff", "text": "#1a1a1a"},
-            "logo_url": None, "greeting": "Hello, you can talk to us here in private.",
-            "quick_exit_url": f"{self.pages_url}/exit.html", "nations": ["england", "wales", "scotland", "northern_ireland"],
+            "logo_url": None,
+            "greeting": "Hello, you can talk to us here in private.",
+            "quick_exit_url": f"{self.pages_url}/exit.html",
+            "nations": ["england", "wales", "scotland", "northern_ireland"],
         }
         # A charity that lets the chat carry on across its pages (only the signed id is kept, in the frame).
         self.state.tenants["carry-on"] = {**self.state.tenants["test"], "id": "carry-on", "continue_across_pages": True}

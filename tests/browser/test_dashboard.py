@@ -26,7 +26,9 @@ if _missing() and os.environ.get("CI", "").lower() != "true":
 
 def beacons(page) -> list:
     sent: list = []
-    page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/webhooks/metrics/count") else None)
+    page.on(
+        "request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/webhooks/metrics/count") else None
+    )
     return sent
 
 
@@ -103,7 +105,8 @@ def test_a_charity_signs_in_sees_charts_and_downloads_its_figures(browser, bot: 
     expect(page.get_by_role("link", name="Last 13 weeks (about 90 days)")).to_have_attribute("aria-current", "page")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these figures (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8", newline="").read()
+    with open(download.value.path(), encoding="utf-8", newline="") as csv_file:
+        text = csv_file.read()
     assert "conversations_started" in text and f",{started}\r\n" in text and ",23\r\n" not in text
     assert ",2\r\n" not in text and ",8\r\n" not in text
     [session] = [c for c in page.context.cookies() if c["name"] == "reclaim_dashboard"]
@@ -140,7 +143,9 @@ def test_a_sign_in_form_on_another_site_is_refused(browser, bot: Bot):  # noqa: 
         f'<input name="tenant" value="default"><input name="token" value="{DASHBOARD_TOKENS["default"]}">'
         '<button type="submit">Go</button></form>'
     )
-    page.route("https://elsewhere.example/**", lambda route: route.fulfill(status=200, content_type="text/html", body=form))
+    page.route(
+        "https://elsewhere.example/**", lambda route: route.fulfill(status=200, content_type="text/html", body=form)
+    )
     page.goto("https://elsewhere.example/form.html")
     page.get_by_role("button", name="Go").click()
     expect(page.locator("body")).to_contain_text("This form can only be sent from the figures page itself.")

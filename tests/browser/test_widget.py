@@ -264,7 +264,10 @@ def test_back_after_leaving_normally_shows_no_earlier_chat(page, servers):
 
 def test_the_chat_works_on_a_page_with_a_strict_content_security_policy(page, servers):
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(f"{servers.pages_url}/strict.html?tenant=test")
     expect(page.locator(f"{W} .launch")).to_have_text("Chat with Safe Harbour")
     page.locator(f"{W} .launch").click()
@@ -317,7 +320,8 @@ def test_host_css_does_not_reach_the_launcher_or_the_chat(page, servers):
     assert "Comic Sans" not in launcher
     for selector in (".exit", ".choices button", "textarea", ".msg.bot", ".send", "h1"):
         style = frame.locator(selector).first.evaluate(
-            "e => { const s = getComputedStyle(e); return {font: s.fontFamily, color: s.color, transform: s.textTransform}; }"
+            "e => { const s = getComputedStyle(e); "
+            "return {font: s.fontFamily, color: s.color, transform: s.textTransform}; }"
         )
         assert "Comic Sans" not in style["font"] and style["color"] != "rgb(255, 0, 0)", (selector, style)
         assert style["transform"] == "none", (selector, style)
@@ -325,8 +329,10 @@ def test_host_css_does_not_reach_the_launcher_or_the_chat(page, servers):
 
 def test_keyboard_only(page, servers):
     page.goto(f"{servers.pages_url}/?tenant=test")
-    launcher_focused = "() => { const h = document.querySelector('reclaim-chat'); " \
-                       "return document.activeElement === h && h.shadowRoot.activeElement && h.shadowRoot.activeElement.className; }"
+    launcher_focused = (
+        "() => { const h = document.querySelector('reclaim-chat'); "
+        "return document.activeElement === h && h.shadowRoot.activeElement && h.shadowRoot.activeElement.className; }"
+    )
     for _ in range(20):
         page.keyboard.press("Tab")
         if page.evaluate(launcher_focused) == "launch":

@@ -21,7 +21,7 @@ class Bot:
         response.raise_for_status()
         return response.json()
 
-    def conversation(self) -> "Conversation":
+    def conversation(self) -> Conversation:
         return Conversation(self, f"test-{uuid.uuid4().hex}")
 
     @property

@@ -27,7 +27,7 @@ class CallbackReceiver:
     status: int = 200  # what it answers: a test may make the charity's system "down" (5xx)
 
     @classmethod
-    def start(cls) -> "CallbackReceiver":
+    def start(cls) -> CallbackReceiver:
         receiver: CallbackReceiver
 
         class Handler(BaseHTTPRequestHandler):

@@ -128,8 +128,8 @@ class Cluster:
             ).fetchall()
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture(scope="module", name="cluster")
+def cluster_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
     try:
@@ -184,8 +184,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         load_directory(env)
         actions = fleet.actions(env, port=action_port)
         servers = [  # both start at once: startup is the slow part
-            fleet.rasa(f"rasa-{number}", MODEL, ROOT / "bot" / "endpoints.production.yml", env,
-                       credentials=ROOT / "bot" / "credentials.yml")
+            fleet.rasa(
+                f"rasa-{number}",
+                MODEL,
+                ROOT / "bot" / "endpoints.production.yml",
+                env,
+                credentials=ROOT / "bot" / "credentials.yml",
+            )
             for number in range(2)
         ]
         actions.wait_for_health()

@@ -85,7 +85,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
     try:
         actions = fleet.actions(env, port=action_port)
         actions.wait_for_health()
-        rasa = fleet.rasa("rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml")
+        rasa = fleet.rasa(
+            "rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml"
+        )
         rasa.wait_until_up()
         yield Bot(f"{rasa.url}/webhooks/rest/webhook", workdir / "trackers.db", action_url=actions.url)
     finally:

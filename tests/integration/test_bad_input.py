@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import httpx
 import pytest
@@ -190,9 +190,12 @@ def at_the_age_question(channel: Channel) -> str:
 def slot_events(bot: Bot, sender: str) -> list[str]:
     """Every stored slot event of a conversation, as its JSON."""
     with sqlite3.connect(bot.tracker_db) as connection:
-        return [row[0] for row in connection.execute(
-            "select data from events where sender_id = ? and type_name = 'slot' order by id", (sender,)
-        )]
+        return [
+            row[0]
+            for row in connection.execute(
+                "select data from events where sender_id = ? and type_name = 'slot' order by id", (sender,)
+            )
+        ]
 
 
 @pytest.mark.parametrize(
@@ -209,7 +212,7 @@ def test_a_typed_payload_no_button_sends_sets_nothing(bot: Bot, channel: Channel
     slots_before = slot_events(bot, conversation)
     reply = channel.replies(channel.send(conversation, typed))
     # Nothing new in the conversation's memory: no age, no young_person, no skipping ahead.
-    new_slots = slot_events(bot, conversation)[len(slots_before):]
+    new_slots = slot_events(bot, conversation)[len(slots_before) :]
     for name in ("age_group", "young_person", "danger"):
         assert not any(f'"name": "{name}"' in event and '"value": null' not in event for event in new_slots), new_slots
     # Not taken as an age: the same question is asked again, kindly.

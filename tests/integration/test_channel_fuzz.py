@@ -28,10 +28,11 @@ FUZZ = settings(
 odd_text = st.one_of(
     st.text(max_size=200),
     st.text(st.characters(codec=None, categories=None), max_size=50),
-    st.builds(lambda intent, entities: f"/{intent}{json.dumps(entities)}",
-              st.sampled_from(["inform", "greet", "session_start", "restart", "x", "offence_detail"]),
-              st.dictionaries(st.text(max_size=15), st.one_of(st.none(), st.booleans(), st.text(max_size=15)),
-                              max_size=3)),
+    st.builds(
+        lambda intent, entities: f"/{intent}{json.dumps(entities)}",
+        st.sampled_from(["inform", "greet", "session_start", "restart", "x", "offence_detail"]),
+        st.dictionaries(st.text(max_size=15), st.one_of(st.none(), st.booleans(), st.text(max_size=15)), max_size=3),
+    ),
     st.sampled_from(["", " ", "\n", "/", "//", "😭", "a" * 2001, "\x00"]),
 )
 json_value = st.recursive(
@@ -106,7 +107,8 @@ def test_widget_channel_fuzz(bot: Bot) -> None:
         sent["count"] += 1
         conversation_id = forge or conversations[sent["count"] % len(conversations)]
         answer = widget.client.post(
-            f"{widget.url}/conversations/{conversation_id}/messages", content=body,
+            f"{widget.url}/conversations/{conversation_id}/messages",
+            content=body,
             headers={"Content-Type": content_type},
         )
         assert_answered(answer, "messages")

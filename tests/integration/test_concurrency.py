@@ -48,7 +48,7 @@ def stored_history(bot: Bot, sender: str) -> list[tuple[str, str]]:
             "select type_name, intent_name, action_name from events where sender_id = ? order by id", (sender,)
         ).fetchall()
     history = []
-    for type_name, intent, action in rows:
+    for type_name, intent, _action in rows:
         if type_name == "user":
             history.append(("user", intent))
         elif type_name == "bot":
@@ -61,7 +61,7 @@ def test_fifty_conversations_at_once_each_message_answered_once_and_in_order(bot
     assert len({conversation_id for conversation_id, _ in results}) == CONVERSATIONS
 
     for conversation_id, answers in results:
-        for (_, marker), answer in zip(SCRIPT, answers):
+        for (_, marker), answer in zip(SCRIPT, answers, strict=True):
             # Its own answer, exactly once, and no other step's answer (nothing repeated or crossed over).
             assert answer.count(marker) == 1, (marker, answer)
             assert "technical problem" not in answer, answer

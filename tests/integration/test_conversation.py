@@ -20,7 +20,11 @@ def test_opening_says_who_reclaim_is_and_checks_it_is_safe_to_talk(bot: Bot) -> 
     assert "not legal advice" in text
     assert "leave quickly" in text
     assert "safe to talk" in replies[-1]["text"]
-    assert [button["title"] for button in replies[-1]["buttons"]] == ["Yes, I can talk", "Not right now", "I'm in danger"]
+    assert [button["title"] for button in replies[-1]["buttons"]] == [
+        "Yes, I can talk",
+        "Not right now",
+        "I'm in danger",
+    ]
 
 
 def test_a_survivor_in_wales_is_guided_to_a_summary_with_next_steps(bot: Bot) -> None:

@@ -84,7 +84,11 @@ def test_default_settings_keep_the_action_server_and_rasa_on_localhost(tmp_path:
     shutil.copy(ROOT / ".env.example", tmp_path / ".env.example")
     output = subprocess.run(
         ["bash", "-c", 'source scripts/env.sh && echo "$SANIC_HOST|$RASA_INTERFACE|${RASA_API_TOKEN-unset}"'],
-        cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert output == "127.0.0.1|127.0.0.1|"
     run_sh = (ROOT / "scripts" / "run.sh").read_text()

@@ -31,7 +31,8 @@ def counts(bot: Bot, tenant: str, day: dt.date | None = None) -> dict[tuple[str,
         return {}
     with sqlite3.connect(metrics_db(bot)) as connection:
         rows = connection.execute(
-            "select metric, value, count from reclaim_metric_counts where tenant = ? and day = ?", (tenant, day.isoformat())
+            "select metric, value, count from reclaim_metric_counts where tenant = ? and day = ?",
+            (tenant, day.isoformat()),
         ).fetchall()
     return {(metric, value): n for metric, value, n in rows}
 
@@ -58,7 +59,9 @@ def test_a_real_widget_conversation_is_counted_under_its_charity_and_nothing_els
     conversation = started.json()["conversation_id"]
 
     def say(text: str) -> list:
-        reply = widget(bot, f"/conversations/{conversation}/messages", json={"message": text}, headers={"Origin": EXAMPLE_ORIGIN})
+        reply = widget(
+            bot, f"/conversations/{conversation}/messages", json={"message": text}, headers={"Origin": EXAMPLE_ORIGIN}
+        )
         assert reply.status_code == 200, reply.text
         return reply.json()["messages"]
 
@@ -66,11 +69,16 @@ def test_a_real_widget_conversation_is_counted_under_its_charity_and_nothing_els
     say("someone is threatening to share my nudes, I'm 16 and live in Cardiff")
     say("i want to kill myself")
     expected = {
-        ("conversations_started", "all"): 1, ("situation", "threat_to_share"): 1, ("crisis_response", "all"): 1,
-        ("under_18", "all"): 1, ("nation", "wales"): 1,  # "I'm 16", "Cardiff"
+        ("conversations_started", "all"): 1,
+        ("situation", "threat_to_share"): 1,
+        ("crisis_response", "all"): 1,
+        ("under_18", "all"): 1,
+        ("nation", "wales"): 1,  # "I'm 16", "Cardiff"
     }
     assert wait_for(bot, "example-charity", expected, before) == expected
-    assert counts(bot, "default") .get(("situation", "threat_to_share"), 0) == before_default.get(("situation", "threat_to_share"), 0)
+    assert counts(bot, "default").get(("situation", "threat_to_share"), 0) == before_default.get(
+        ("situation", "threat_to_share"), 0
+    )
 
     erased = httpx.delete(f"{bot.widget_url}/conversations/{conversation}", headers={"Origin": EXAMPLE_ORIGIN})
     assert erased.status_code == 204
@@ -96,9 +104,16 @@ def test_a_rest_conversation_with_next_steps_counts_services_under_the_default_t
     chat.say("no")
     chat.say("last week")
     chat.say("I want them taken down")
-    grown = wait_for(bot, "default", {
-        ("conversations_started", "all"): 1, ("nation", "wales"): 1, ("service_routed", "stopncii"): 1,
-    }, before)
+    grown = wait_for(
+        bot,
+        "default",
+        {
+            ("conversations_started", "all"): 1,
+            ("nation", "wales"): 1,
+            ("service_routed", "stopncii"): 1,
+        },
+        before,
+    )
     assert grown == {("conversations_started", "all"): 1, ("nation", "wales"): 1, ("service_routed", "stopncii"): 1}
 
 
@@ -119,9 +134,16 @@ def test_the_widget_counts_endpoint_takes_only_allowed_values(bot: Bot) -> None:
     assert beacon('{"tenant":"example-charity","kind":"typed","text":"my name"}') == 400
     assert beacon('{"tenant":"nobody","kind":"quick_exit"}') == 404
     assert beacon('{"tenant":"example-charity","kind":"quick_exit","service":"' + "x" * 300 + '"}') == 413
-    grown = wait_for(bot, "example-charity", {
-        ("quick_exit", "all"): 1, ("link_clicked", "samaritans"): 1, ("link_clicked", "other"): 1,
-    }, before)
+    grown = wait_for(
+        bot,
+        "example-charity",
+        {
+            ("quick_exit", "all"): 1,
+            ("link_clicked", "samaritans"): 1,
+            ("link_clicked", "other"): 1,
+        },
+        before,
+    )
     assert grown == {("quick_exit", "all"): 1, ("link_clicked", "samaritans"): 1, ("link_clicked", "other"): 1}
 
 
@@ -136,7 +158,7 @@ def seed(bot: Bot, tenant: str, metric: str, value: str, count: int, day: dt.dat
 
 def last_week_day() -> dt.date:
     """The Wednesday of the latest week the dashboard shows (last week, once it is final)."""
-    [week] = published_weeks(dt.datetime.now(dt.timezone.utc), 1)
+    [week] = published_weeks(dt.datetime.now(dt.UTC), 1)
     return week.start + dt.timedelta(days=2)
 
 
@@ -177,7 +199,7 @@ def test_a_charity_sees_only_its_own_figures_on_the_page_and_in_the_csv(bot: Bot
     assert "Fake or AI-made sexual images" not in page  # the default tenant's figure
     csv_text = example.get("/webhooks/dashboard/export.csv?weeks=13").text
     assert "cyberflashing" in csv_text and "fake_images" not in csv_text
-    assert ",3\r\n" not in csv_text and "example-charity,%s" % (seeded - dt.timedelta(days=2)).isoformat() in csv_text
+    assert ",3\r\n" not in csv_text and f"example-charity,{(seeded - dt.timedelta(days=2)).isoformat()}" in csv_text
     assert f",{seventeen}\r\n" in csv_text and ",17\r\n" not in csv_text  # the same number as the page
 
     default = httpx.get(

@@ -18,10 +18,16 @@ PHONE, EMAIL, POSTCODE, NAME = "07700 900123", "sam.jones@example.com", "CF10 1A
 # holds thousands of random ids and timestamps ("1763783123.900123"), which can contain any six digits.
 SHORT_NEEDLES = ["900123"]
 NEEDLES = [
-    PHONE, PHONE.replace(" ", ""),
-    EMAIL, "sam.jones", "example.com",
-    POSTCODE, POSTCODE.replace(" ", ""),
-    NAME, "Samira", "Okonkwo",
+    PHONE,
+    PHONE.replace(" ", ""),
+    EMAIL,
+    "sam.jones",
+    "example.com",
+    POSTCODE,
+    POSTCODE.replace(" ", ""),
+    NAME,
+    "Samira",
+    "Okonkwo",
 ]
 
 

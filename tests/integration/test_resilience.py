@@ -82,10 +82,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     try:
         actions = fleet.actions(env, port=action_port)
         actions.wait_for_health()
-        rasa = fleet.rasa("rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml")
+        rasa = fleet.rasa(
+            "rasa", MODEL, ROOT / "bot" / "endpoints.yml", env, credentials=ROOT / "bot" / "credentials.yml"
+        )
         rasa.wait_until_up()
-        pair = Servers(f"{rasa.url}/webhooks/rest/webhook", f"{rasa.url}/webhooks/widget", action_port, env, fleet,
-                       actions)
+        pair = Servers(
+            f"{rasa.url}/webhooks/rest/webhook", f"{rasa.url}/webhooks/widget", action_port, env, fleet, actions
+        )
         yield pair
         pair.thaw_actions()
     finally:
@@ -155,7 +158,7 @@ def test_a_young_person_gets_childline_first_when_the_action_server_is_down(serv
     chat.say('/inform{"age_band": "13_15"}')  # young_person is set from here on
     servers.stop_actions()
     try:
-        reply = chat.say("/inform{\"nation\": \"scotland\"}")
+        reply = chat.say('/inform{"nation": "scotland"}')
     finally:
         servers.start_actions()
     assert "technical problem" in reply
@@ -185,8 +188,12 @@ def test_one_address_cannot_start_conversations_without_end(servers: Servers) ->
     """Each start runs a turn and counts in a charity's figures. The proxy on this machine says who asked."""
 
     def start(address: str) -> httpx.Response:
-        return httpx.post(f"{servers.widget_url}/conversations", json={"tenant": "default"},
-                          headers={"X-Forwarded-For": address}, timeout=60)
+        return httpx.post(
+            f"{servers.widget_url}/conversations",
+            json={"tenant": "default"},
+            headers={"X-Forwarded-For": address},
+            timeout=60,
+        )
 
     statuses = [start("203.0.113.7").status_code for _ in range(STARTS_PER_MINUTE + 1)]
     assert statuses == [201] * STARTS_PER_MINUTE + [429]

@@ -13,14 +13,22 @@ import uuid
 
 import httpx
 
-from tests.integration.cluster import Cluster, cluster  # noqa: F401 - fixture
+from tests.integration.cluster import Cluster, cluster_fixture  # noqa: F401 - the `cluster` fixture
 from tests.integration.conftest import DASHBOARD_TOKENS
 
 # Messages whose answers do not depend on what came before, each with its own intent, so the stored
 # history shows which message each stored answer belongs to.
 HOLD_SECONDS = 3.0
-PAYLOADS = ["/bot_challenge", "/thanks", "/show_menu", "/feeling_upset", "/not_safe_now", "/talk_to_someone",
-            "/goodbye", "/crisis"]
+PAYLOADS = [
+    "/bot_challenge",
+    "/thanks",
+    "/show_menu",
+    "/feeling_upset",
+    "/not_safe_now",
+    "/talk_to_someone",
+    "/goodbye",
+    "/crisis",
+]
 
 
 def say(cluster: Cluster, server: int, sender: str, message: str) -> str:
@@ -84,9 +92,7 @@ def test_concurrent_messages_through_both_servers_are_handled_one_at_a_time_in_o
 
     def send(number: int) -> None:
         sent[number] = time.monotonic()
-        answer = httpx.post(
-            cluster.rest(number % 2), json={"sender": sender, "message": PAYLOADS[number]}, timeout=60
-        )
+        answer = httpx.post(cluster.rest(number % 2), json={"sender": sender, "message": PAYLOADS[number]}, timeout=60)
         answer.raise_for_status()
         replies[number] = [reply.get("text") or "" for reply in answer.json()]
         answered[number] = time.monotonic()

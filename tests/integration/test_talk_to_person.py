@@ -100,7 +100,9 @@ def test_talk_to_a_person_then_a_signed_callback_request_and_nothing_kept(bot: B
     with sqlite3.connect(bot.tracker_db) as connection:
         rows = connection.execute("select data from events where sender_id = ?", (chat.id,)).fetchall()
     stored = [json.loads(data) for (data,) in rows]
-    contact_slots = [event["value"] for event in stored if event.get("event") == "slot" and event.get("name") == "callback_contact"]
+    contact_slots = [
+        event["value"] for event in stored if event.get("event") == "slot" and event.get("name") == "callback_contact"
+    ]
     assert "sent" in contact_slots and set(contact_slots) <= {"sent", None}
     for needle in NEEDLES + SHORT_NEEDLES:
         assert not any(needle in data for (data,) in rows), f"{needle!r} found in this conversation's events"
@@ -135,7 +137,9 @@ def test_another_tenant_never_reaches_this_charitys_webhook(bot: Bot, receiver: 
     assert receiver.received == []
 
 
-def test_a_crisis_during_the_call_back_questions_comes_first_and_stops_them(bot: Bot, receiver: CallbackReceiver) -> None:
+def test_a_crisis_during_the_call_back_questions_comes_first_and_stops_them(
+    bot: Bot, receiver: CallbackReceiver
+) -> None:
     chat = WidgetChat(bot, "example-charity")
     chat.say("/request_callback")
     chat.say("/affirm")
@@ -148,13 +152,24 @@ def test_a_crisis_during_the_call_back_questions_comes_first_and_stops_them(bot:
     assert receiver.received == []
 
 
-def test_when_the_charitys_system_is_down_the_person_is_told_kindly_with_helplines(bot: Bot, receiver: CallbackReceiver) -> None:
+def test_when_the_charitys_system_is_down_the_person_is_told_kindly_with_helplines(
+    bot: Bot, receiver: CallbackReceiver
+) -> None:
     receiver.status = 503
     chat = WidgetChat(bot, "example-charity")
-    for message in ("/request_callback", "/affirm", '/inform{"callback_method": "email"}', "/inform{\"callback_time\": \"any_time\"}", "/affirm"):
+    for message in (
+        "/request_callback",
+        "/affirm",
+        '/inform{"callback_method": "email"}',
+        '/inform{"callback_time": "any_time"}',
+        "/affirm",
+    ):
         chat.say(message)
     failed = text_of(chat.say("sam.jones@example.com"))
-    assert "I'm sorry, I couldn't send your request to Example Support Charity's support team (EXAMPLE) just now." in failed
+    assert (
+        "I'm sorry, I couldn't send your request to Example Support Charity's support team (EXAMPLE) just now."
+        in failed
+    )
     assert "Nothing has been kept." in failed and "Samaritans: 116 123" in failed and "call 999" in failed
     assert len(receiver.received) == 3  # tried three times
     assert {json.loads(r.body)["contact"] for r in receiver.received} == {"sam.jones@example.com"}

@@ -154,7 +154,9 @@ def test_already_paid_is_heard_and_never_met_with_please_dont_pay(bot: Bot) -> N
 
 def test_filmed_and_shared_and_the_marriage_question_are_all_heard(bot: Bot) -> None:
     chat = start(bot)
-    replies = chat.say("my husband filmed us without me knowing and showed his mates, is that even illegal if we're married")
+    replies = chat.say(
+        "my husband filmed us without me knowing and showed his mates, is that even illegal if we're married"
+    )
     text = joined(replies)
     assert "Nobody had the right to take those images" in text  # filmed in secret
     assert "Having private images shared" in text  # and shared
@@ -168,7 +170,9 @@ def test_name_and_number_are_not_read_as_helping_someone_and_not_stored(bot: Bot
     assert "Thank you for helping them" not in text
     assert "don't need to tell me your name" in text
     with sqlite3.connect(bot.tracker_db) as connection:
-        stored = " ".join(row[0] for row in connection.execute("select data from events where sender_id = ?", (chat.sender,)))
+        stored = " ".join(
+            row[0] for row in connection.execute("select data from events where sender_id = ?", (chat.sender,))
+        )
     assert "900461" not in stored and "Jess" not in stored
 
 
@@ -234,6 +238,6 @@ def test_crisis_during_a_callback_request(bot: Bot, callback_receiver: CallbackR
     chat = WidgetChat(bot, "example-charity")  # a charity that takes callback requests
     chat.say("/request_callback")
     chat.say("/affirm")
-    asked = chat.say("/inform{\"callback_method\": \"text_message\"}")
+    asked = chat.say('/inform{"callback_method": "text_message"}')
     assert "When is it safe" in joined(asked)
     assert_crisis(chat.say(message))

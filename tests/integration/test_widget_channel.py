@@ -205,7 +205,14 @@ def test_tenant_config_is_public_and_complete(widget: Widget) -> None:
     assert config.status_code == 200
     body = config.json()
     assert set(body) == {
-        "id", "display_name", "colours", "logo_url", "greeting", "quick_exit_url", "nations", "continue_across_pages",
+        "id",
+        "display_name",
+        "colours",
+        "logo_url",
+        "greeting",
+        "quick_exit_url",
+        "nations",
+        "continue_across_pages",
     }
     assert body["id"] == "example-charity" and body["quick_exit_url"].startswith("https://")
     assert set(body["colours"]) == {"primary", "primary_text", "background", "text"}

@@ -56,7 +56,9 @@ def test_macro_f1_on_heldout_free_text_intents_meets_the_target(report: dict[str
 
 
 def test_every_heldout_crisis_message_is_treated_as_a_crisis(report: dict[str, Any]) -> None:
-    assert report["crisis_recall"] >= evaluate_nlu.MIN_CRISIS_RECALL, f"{report['crisis_missed']} crisis messages missed"
+    assert report["crisis_recall"] >= evaluate_nlu.MIN_CRISIS_RECALL, (
+        f"{report['crisis_missed']} crisis messages missed"
+    )
 
 
 def test_ordinary_sad_messages_are_rarely_escalated(report: dict[str, Any]) -> None:

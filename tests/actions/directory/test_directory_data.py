@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from actions import vocabulary
-from actions.settings import PROJECT_ROOT
 from actions.directory import repository
 from actions.directory.yaml_source import read_bank_holidays
+from actions.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 PLATFORMS = {p.id: p for p in repository.platforms_from_yaml(DATA)}

@@ -44,16 +44,36 @@ def test_loading_twice_changes_nothing_the_second_time(engine: Engine, data_dir:
 @pytest.mark.parametrize(
     "file, old, new, check",
     [
-        ("services/core.yml", 'phone: "116 123"', 'phone: "116 124"', lambda d: d.service("samaritans").phone == "116 124"),
-        ("services/directory.yml", "nations: [wales]", "nations: [wales, england]",
-         lambda d: d.service("live_fear_free").nations == ("wales", "england")),
-        ("services/core.yml", 'fri: ["10:00-16:00"]}', 'fri: ["10:00-15:00"]}',
-         lambda d: d.service("revenge_porn_helpline").opening_hours["weekly"]["fri"] == ("10:00-15:00",)),
-        ("platforms/platforms.yml", "owner: Aylo", "owner: Aylo Holdings", lambda d: d.platform("pornhub").owner == "Aylo Holdings"),
+        (
+            "services/core.yml",
+            'phone: "116 123"',
+            'phone: "116 124"',
+            lambda d: d.service("samaritans").phone == "116 124",
+        ),
+        (
+            "services/directory.yml",
+            "nations: [wales]",
+            "nations: [wales, england]",
+            lambda d: d.service("live_fear_free").nations == ("wales", "england"),
+        ),
+        (
+            "services/core.yml",
+            'fri: ["10:00-16:00"]}',
+            'fri: ["10:00-15:00"]}',
+            lambda d: d.service("revenge_porn_helpline").opening_hours["weekly"]["fri"] == ("10:00-15:00",),
+        ),
+        (
+            "platforms/platforms.yml",
+            "owner: Aylo",
+            "owner: Aylo Holdings",
+            lambda d: d.platform("pornhub").owner == "Aylo Holdings",
+        ),
     ],
     ids=["text", "list", "opening_hours", "platform"],
 )
-def test_a_changed_value_updates_exactly_one_entry(engine: Engine, data_dir: Path, file: str, old: str, new: str, check) -> None:
+def test_a_changed_value_updates_exactly_one_entry(
+    engine: Engine, data_dir: Path, file: str, old: str, new: str, check
+) -> None:
     loader.load(engine, data_dir)
     edit(data_dir / file, old, new)
     assert loader.load(engine, data_dir) == {"inserted": 0, "updated": 1, "unchanged": total(data_dir) - 1, "pruned": 0}
@@ -71,7 +91,9 @@ def test_a_new_entry_is_inserted(engine: Engine, data_dir: Path) -> None:
     assert {s.id for s in repository.services(engine)} >= {"new_service"}
 
 
-def test_removed_entries_are_kept_unless_pruned(engine: Engine, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_removed_entries_are_kept_unless_pruned(
+    engine: Engine, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     loader.load(engine, data_dir)
     before = total(data_dir)
     drop_entry(data_dir / "services" / "directory.yml", "services", "galop")
@@ -94,7 +116,11 @@ def test_removed_entries_are_kept_unless_pruned(engine: Engine, data_dir: Path, 
 BAD_ENTRIES = [
     # (file, entry changes, words the message must contain)
     ("services/directory.yml", {"id": None}, ["directory.yml", "entry 1 (no id)", "'id' is required"]),
-    ("services/directory.yml", {"name": None}, ["directory.yml", "national_domestic_abuse_helpline", "'name' is required"]),
+    (
+        "services/directory.yml",
+        {"name": None},
+        ["directory.yml", "national_domestic_abuse_helpline", "'name' is required"],
+    ),
     ("services/directory.yml", {"name": "  "}, ["national_domestic_abuse_helpline", "'name' must be non-empty text"]),
     ("services/directory.yml", {"phone": 8082000247}, ["national_domestic_abuse_helpline", "'phone'", "quotes"]),
     ("services/directory.yml", {"kind": "chat"}, ["national_domestic_abuse_helpline", "'kind' must be one of"]),
@@ -109,8 +135,14 @@ BAD_ENTRIES = [
 ]
 
 
-@pytest.mark.parametrize("file, changes, words", BAD_ENTRIES, ids=[f"{f.split('/')[0]}-{next(iter(c))}-{i}" for i, (f, c, _) in enumerate(BAD_ENTRIES)])
-def test_bad_yaml_fails_with_a_clear_message_and_loads_nothing(sqlite_engine: Engine, data_dir: Path, file: str, changes: dict, words: list[str]) -> None:
+@pytest.mark.parametrize(
+    "file, changes, words",
+    BAD_ENTRIES,
+    ids=[f"{f.split('/')[0]}-{next(iter(c))}-{i}" for i, (f, c, _) in enumerate(BAD_ENTRIES)],
+)
+def test_bad_yaml_fails_with_a_clear_message_and_loads_nothing(
+    sqlite_engine: Engine, data_dir: Path, file: str, changes: dict, words: list[str]
+) -> None:
     path = data_dir / file
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     key = "services" if file.startswith("services") else "platforms"
@@ -158,16 +190,23 @@ def test_an_older_table_is_reported_not_replaced(sqlite_engine: Engine, data_dir
         assert connection.execute(text("SELECT name FROM directory_services")).scalar_one() == "Kept"
 
 
-def test_the_command_prints_a_one_line_summary(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_prints_a_one_line_summary(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     assert loader.main(["--data", str(data_dir)]) == 0
     assert loader.main(["--data", str(data_dir)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-1] == f"Directory loaded into sqlite:///{tmp_path / 'cli.db'}: 0 inserted, 0 updated, {total(data_dir)} unchanged, 0 pruned"
+    assert lines[-1] == (
+        f"Directory loaded into sqlite:///{tmp_path / 'cli.db'}: "
+        f"0 inserted, 0 updated, {total(data_dir)} unchanged, 0 pruned"
+    )
     make_engine(f"sqlite:///{tmp_path / 'cli.db'}").dispose()
 
 
-def test_the_command_explains_bad_data(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_explains_bad_data(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     edit(data_dir / "services" / "core.yml", "    name: Samaritans\n", "")
     assert loader.main(["--data", str(data_dir)]) == 2

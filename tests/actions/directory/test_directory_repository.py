@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from actions.settings import PROJECT_ROOT
 from actions.directory import load as loader
 from actions.directory import repository
 from actions.directory.database import create_schema
 from actions.directory.models import Base
 from actions.directory.records import PlatformRecord, ServiceRecord
+from actions.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 
@@ -54,7 +54,9 @@ def test_a_loaded_database_is_preferred(engine: Engine) -> None:
     ],
     ids=["sqlite-missing-folder", "postgres-refused", "malformed", "unknown-dialect"],
 )
-def test_falls_back_to_the_yaml_when_the_database_is_unusable(url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_falls_back_to_the_yaml_when_the_database_is_unusable(
+    url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
     with caplog.at_level(logging.WARNING, logger="actions.directory.repository"):
         directory = repository.load_directory()
