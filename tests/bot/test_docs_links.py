@@ -209,7 +209,7 @@ def test_every_link_and_path_in_the_page_exists(page: Path) -> None:
 
 def test_the_readme_and_the_guides_are_checked() -> None:
     names = {str(page.relative_to(ROOT)) for page in PAGES}
-    expected = {"README.md", "docs/charities.md", "docs/developers.md", "docs/privacy.md", "docs/deploy/scale-out.md"}
+    expected = {"README.md", "docs/charities.md", "docs/development.md", "docs/privacy.md", "docs/deploy/scale-out.md"}
     assert expected <= names
 
 
