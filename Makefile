@@ -110,7 +110,7 @@ test-nlu: $(MODEL)
 	$(ENV) $(RASA_PY) -m pytest -q tests/understanding --junitxml=results/junit/nlu.xml
 
 nlu-heldout: $(MODEL)
-	$(ENV) $(RASA_PY) -W ignore scripts/evaluate_nlu.py --model $(MODEL)
+	$(ENV) $(RASA_PY) -W ignore -m scripts.evaluate_nlu --model $(MODEL)
 
 # Test stories read through NLU (plain 'rasa test', not 'rasa test core', which ignores the user's words).
 test-stories: $(MODEL)
@@ -138,7 +138,7 @@ test: system-deps lint clean-results validate test-unit test-nlu test-stories te
 
 # Re-records tests/test_conversations.yml from tests/conversations.yml. Needs `make run` in another terminal.
 record-stories: install $(MODEL)
-	$(ENV) $(RASA_PY) scripts/record_stories.py
+	$(ENV) $(RASA_PY) -m scripts.record_stories
 
 # Law and numbers change: list what has not been checked for six months.
 law-review: $(ACTIONS_VENV)/.installed
@@ -174,7 +174,7 @@ clean-results:
 # own model from a cold cache and starts its own servers on free ports (PostgreSQL and Redis must be running).
 # Writes bench/results.json and bench/results.png. ARGS, e.g. ARGS="--seconds 10 --levels 1,10".
 bench: install $(CV_REPORT)
-	$(ENV) $(RASA_PY) -W ignore bench/run.py $(ARGS)
+	$(ENV) $(RASA_PY) -W ignore -m bench.run $(ARGS)
 
 # The NLU cross-validation report the benchmark quotes, redone when the NLU data or config change.
 $(CV_REPORT): config.yml $(shell find data/nlu bot/components -type f 2>/dev/null) $(RASA_VENV)/.installed

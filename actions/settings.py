@@ -3,7 +3,7 @@
 The same shape as the Rasa server's bot/settings.py (the two processes share no code): `Settings.from_environ`
 reads a mapping (the environment, or a dict in tests) once, and a wrong value stops start-up with an error
 naming the setting. Each field is the setting's name in lower case; .env.example documents every one
-(tests/actions/test_settings.py keeps the two in step). Code reads `settings()`, never os.environ.
+(tests/actions/project/test_settings.py keeps the two in step). Code reads `settings()`, never os.environ.
 Per-tenant settings (CALLBACK_SECRET_<ID>) are read with `settings().per_tenant(...)`.
 """
 

@@ -20,18 +20,15 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import report  # noqa: E402
-from bench.load import RECLAIM_FLOWS, STOCK_FLOWS, drive  # noqa: E402
-from scripts.servers import ACTIONS_PY, RASA, ROOT, Fleet, environment  # noqa: E402
+from bench import report
+from bench.load import RECLAIM_FLOWS, STOCK_FLOWS, drive
+from scripts.servers import ACTIONS_PY, RASA, ROOT, Fleet, environment
 
 CV_REPORT = ROOT / "results" / "cv" / "intent_report.json"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

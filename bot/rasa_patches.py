@@ -10,7 +10,7 @@ each answer is still fully validated, with the same best-matching error and mess
 Importing this module changes nothing. `install()` is called by the constructors of our tracker stores
 (bot/tracker_store.py, bot/redis_tracker_store.py): every endpoints profile names one of them, and Rasa
 builds it when it loads the agent, before the server takes its first message (channels and HTTP API alike).
-Rasa is pinned (constraints.txt) and tests/bot/test_rasa_patches.py fails if the method changes.
+Rasa is pinned (constraints.txt) and tests/bot/project/test_rasa_patches.py fails if the method changes.
 """
 
 from __future__ import annotations

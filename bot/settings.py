@@ -2,11 +2,11 @@
 
 In the spirit of Starlette's Config: `Settings.from_environ` reads a mapping (the environment, or a dict in
 tests) once, and a wrong value stops start-up with an error naming the setting. Each field is the setting's
-name in lower case; .env.example documents every one (tests/bot/test_settings.py keeps the two in step).
+name in lower case; .env.example documents every one (tests/bot/project/test_settings.py keeps the two in step).
 Code reads `settings()`, never os.environ. Per-tenant settings (DASHBOARD_TOKEN_<ID>) are read with
 `settings().per_tenant(...)`. Settings that Rasa reads itself (the ${...} in bot/endpoints*.yml,
-TICKET_LOCK_LIFETIME, SQL_POOL_SIZE, LOG_LEVEL) are not here. Standard library only: tests/actions/test_settings.py
-imports it too, to check .env.example against both servers.
+TICKET_LOCK_LIFETIME, SQL_POOL_SIZE, LOG_LEVEL) are not here. Standard library only:
+tests/actions/project/test_settings.py imports it too, to check .env.example against both servers.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The tracker store: Rasa's SQL tracker store, redacted, erasable and with a retention limit.
 
 - **Redaction.** Every event is rewritten before it is saved (`_additional_events`, a private method of
-  Rasa 3.6's SQLTrackerStore: Rasa is pinned and tests/bot/test_redaction.py covers it). A person's
+  Rasa 3.6's SQLTrackerStore: Rasa is pinned and tests/bot/stores/test_redaction.py covers it). A person's
   message keeps its intent, intent ranking, entity types and positions, timestamp, message id and input
   channel; its text and entity values become "<redacted>" and its metadata (the event's and any copy in
   its parse data) keeps only the widget's `tenant` (never the channel's per-turn `client_key`). A slot

@@ -1,7 +1,7 @@
 """Measures the trained model on the held-out messages in tests/nlu/heldout/ (never used for training)
 and, with --check, fails when a target is missed. `make test` runs it with --check.
 
-    python scripts/evaluate_nlu.py --model models/reclaim.tar.gz [--out results/nlu-heldout] [--check]
+    python -m scripts.evaluate_nlu --model models/reclaim.tar.gz [--out results/nlu-heldout] [--check]
 
 What it reports (results/nlu-heldout/report.json and report.md):
 - intent level: per-intent precision, recall and F1, macro F1, and the most common confusion pairs. A
@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 HELDOUT = ROOT / "tests" / "nlu" / "heldout"
 
 # Targets (issue 12). make test fails below these.

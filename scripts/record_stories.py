@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -23,15 +22,13 @@ from pathlib import Path
 
 import requests
 import yaml
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_writer.yaml_story_writer import YAMLStoryWriter
 
+from scripts.servers import Fleet, free_port, load_directory
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
-
-from scripts.servers import Fleet, free_port, load_directory  # noqa: E402
 
 SCRIPT = ROOT / "tests" / "conversations.yml"
 ENDPOINTS = ROOT / "tests" / "endpoints.recording.yml"

@@ -1,5 +1,5 @@
 """.env.example, and the code that reads the environment, as the settings tests see them
-(tests/bot/test_settings.py, tests/actions/test_settings.py).
+(tests/bot/project/test_settings.py, tests/actions/project/test_settings.py).
 
 Standard library only: both test environments import it. Besides what bot/settings.py and actions/settings.py
 read, a setting may be read by Rasa itself (named below, or a ${NAME} in bot/endpoints*.yml) or only by the

@@ -1,5 +1,5 @@
-"""The one list of tenant ids both servers must judge alike (tests/actions/test_tenants.py and
-tests/bot/test_tenants.py): each side accepts exactly ACCEPTED and refuses every one of REFUSED, by the rule
+"""The one list of tenant ids both servers must judge alike (tests/actions/project/test_tenants.py and
+tests/bot/project/test_tenants.py): each side accepts exactly ACCEPTED and refuses every one of REFUSED, by the rule
 in data/vocabulary.yml (tenant_id)."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ The rules (docs/privacy.md, "Anonymous figures for charities"):
   hidden/shown edge moves with it: for any number added, at most 1 hidden cell in 20 (one hidden value
   in 4, and one offset in 5) gives a figure that fits only one hidden value 1 to 4; an attacker's best
   guess of a hidden 1 to 4 is right 2 times in 5 (chance alone: 1 in 4; fixed rounding: 1 in 2). A
-  published week never changes, so each cell is seen only once (tests/bot/test_metrics_outputs.py).
+  published week never changes, so each cell is seen only once (tests/bot/figures/test_metrics_outputs.py).
 - Residual risk. Anyone who knows WIDGET_SECRET can work out every offset, which brings back the fixed
   rounding's 1 in 4. Changing WIDGET_SECRET changes the offsets, so past weeks are re-rounded (each by
   at most one step of 5) and anyone who kept the old figures gets a second, independent look at every

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 # The tests read the service directory from the YAML in data/, never from a database a developer
-# may have loaded earlier with different data (tests/actions/directory test the database itself).
+# may have loaded earlier with different data (tests/actions/services/directory test the database itself).
 os.environ["DATABASE_URL"] = "sqlite://"
 
 from collections.abc import Iterator
@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
-from tracker_helpers import TODAY
 
 from actions import content
 from actions.facts_form import ValidateFactsForm
 from actions.settings import settings
+from tests.actions.tracker_helpers import TODAY
 from tests.settings_cache import settings_monkeypatch
 
 

@@ -62,8 +62,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory, callback_receiver: CallbackRec
         "WIDGET_RATE_LIMIT_PER_MINUTE": "30",
         # Every test starts its conversations from 127.0.0.1; the limit itself: test_resilience.py.
         "WIDGET_STARTS_PER_MINUTE": "1000",
-        # The same for messages and callback requests per address (tests/bot/test_widget_abuse.py and
-        # tests/actions/test_callback_form.py test those limits).
+        # The same for messages and callback requests per address (tests/bot/channels/test_widget_abuse.py and
+        # tests/actions/handoff/test_callback_form.py test those limits).
         "WIDGET_MESSAGES_PER_MINUTE_PER_ADDRESS": "100000",
         "CALLBACK_LIMIT_PER_ADDRESS_PER_HOUR": "1000",
         # Replies wait longer than the default 10 s for the action server here: tests/integration/

@@ -1,6 +1,6 @@
 """Age-correct help in real conversations (issue 13), with the real Rasa and action servers: each case is
 one a new user reported. The property over every entry point, age and nation is in
-tests/actions/test_age_correct_help.py and tests/bot/test_age_correct_help.py."""
+tests/actions/services/test_age_correct_help.py and tests/bot/domain/test_age_correct_help.py."""
 
 from __future__ import annotations
 

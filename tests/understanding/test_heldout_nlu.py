@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scripts import evaluate_nlu
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import evaluate_nlu  # noqa: E402  (scripts/ is not a package)
 
 MODEL = Path(os.environ.get("RECLAIM_MODEL", ROOT / "models" / "reclaim.tar.gz"))
 

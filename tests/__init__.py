@@ -1,0 +1,1 @@
+"""Reclaim's tests, one tree per Python environment (tests/README.md)."""

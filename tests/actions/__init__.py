@@ -1,0 +1,1 @@
+"""The action server's tests (Python 3.12, .venv/actions), by subject."""

@@ -1,0 +1,1 @@
+"""The conversation: facts heard and asked for, answers, questions, history, the person, the vocabulary."""

@@ -1,0 +1,1 @@
+"""Services: their data and corrections, the directory database, opening hours, routing and the summary."""

@@ -1,0 +1,1 @@
+"""The service directory: its data, its loader and its read side."""

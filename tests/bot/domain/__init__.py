@@ -1,0 +1,1 @@
+"""What the Rasa server says by itself: the domain's facts and age-correct help."""

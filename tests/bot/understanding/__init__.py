@@ -1,0 +1,1 @@
+"""The NLU components: the crisis matcher and safety net, and the young-speaker detector."""
