@@ -5,8 +5,9 @@ Pure Python with no Rasa imports, so it can be tested and reused on its own. The
 to someone who did not need them; a miss leaves someone in danger without them.
 
 How text is read (the message and the lexicon alike, so either spelling can be used in the lexicon):
-- Lower-cased, apostrophes dropped ("don't" -> "dont"), everything else that is not a letter or digit
-  becomes a space. Repeated letters are collapsed ("killl" -> "kil", "kill" -> "kil").
+- Accents dropped ("tŷ" -> "ty"), lower-cased, apostrophes dropped ("don't" -> "dont"), everything
+  else that is not a letter or digit becomes a space. Repeated letters are collapsed ("killl" -> "kil",
+  "kill" -> "kil").
 - Contractions and texting shorthand are spelt out (`_EXPANSIONS`): "he'll"/"hell" -> "he will",
   "he'd" -> "he would", "dont" -> "do not", "im" -> "i am", "wanna" -> "want to", "gonna" -> "going to",
   "u" -> "you", "2" -> "to". So "he'll kill me", "he will kill me" and "hell kill me" read the same.
@@ -27,7 +28,8 @@ Phrase syntax, one phrase per lexicon line:
   a|b|c      any one of these
   a_b        several words as one choice: "going_to|about_to"
   x?         the whole slot is optional: "my|our? house"
-  *          up to two words of any kind except a negation (not, never, no, ever), so
+  *          up to two words of any kind except a negation (not, never, no, ever; Welsh dim/ddim,
+             byth, nid, nad, heb), so
              "he * will * hurt me" matches "he said he will really hurt me" but not "he will never hurt me"
   #          a number of five or more, in digits or words ("took 30 pills", "took twenty tablets");
              also usable as one choice: "all|loads|#"
@@ -201,8 +203,9 @@ ORDINARY_WORDS: frozenset[str] = frozenset(
     _collapse(word) for line in _ORDINARY_WORDS_SOURCE.strip().splitlines() for word in line.split(":")[1].split()
 )
 
-# Words a `*` gap never passes over, so that "he will never hurt me" is not read as a threat.
-_NEGATIONS = frozenset({"not", "never", "no", "ever"})
+# Words a `*` gap never passes over, so that "he will never hurt me" is not read as a threat. The Welsh
+# ones ("dim"/"ddim" not, "byth" never, "nid"/"nad" not, "heb" not yet) do the same for Welsh phrases.
+_NEGATIONS = frozenset({"not", "never", "no", "ever", "dim", "byth", "nid", "nad", "heb"})
 
 _NUMBER_WORDS = frozenset(
     _collapse(word)
@@ -242,7 +245,9 @@ _ENDINGS = ("ing", "in", "ed", "es", "en", "s", "d", "t")
 
 def normalise(text: str) -> list[str]:
     """Returns the words of `text` in the matcher's canonical form."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    # Accents are dropped ("tŷ" -> "ty", "fiancée" -> "fiancee"): Welsh is often typed without them.
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(character for character in text if not unicodedata.combining(character)).lower()
     text = _APOSTROPHES.sub("", text)
     text = _NON_WORD.sub(" ", text)
     words: list[str] = []
