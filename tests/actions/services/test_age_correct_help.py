@@ -19,34 +19,29 @@ import re
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers, callback_form, content, facts, handoff, summary
-from actions.settings import settings
 from tests.actions.tracker_helpers import make_tracker
+from tests.age_rules import (
+    AGE_RANGE,
+    SERVICES,
+    assert_childline_as_the_age_says,
+    assert_serves_nation,
+    assert_within_age_rule,
+    has_age_rule,
+    named_in,
+)
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)  # a Tuesday at noon: office-hours lines open
 AGE_GROUPS = ("under_13", "13_15", "16_17", "18_plus", "not_said", None)
 # The youngest and oldest age in each group.
-AGE_RANGE = {"under_13": (0, 12), "13_15": (13, 15), "16_17": (16, 17), "18_plus": (18, 120)}
 NATIONS = ("england", "wales", "scotland", "northern_ireland", "outside_uk", None)
 ROLES = ("survivor", "supporter")
-HELPLINE_KINDS = {"helpline", "emotional_support"}
 # Words that say who a service is for, next to its name.
 AGE_LABEL = re.compile(
     r"under 1[89]|\badults?\b|18 (?:and|or) over|over 18|aged? \d+|young people|worried about a child", re.I
 )
-
-
-def _services() -> dict[str, dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    for path in sorted((settings().reclaim_data_dir / "services").glob("*.yml")):
-        entries += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("services") or []
-    return {entry["id"]: entry for entry in entries}
-
-
-SERVICES = _services()
 
 
 def slots_for(age_group: str | None, nation: str | None, role: str) -> dict[str, Any]:
@@ -69,27 +64,6 @@ def case_id(case: tuple[str | None, str | None, str]) -> str:
     return "-".join(str(part) for part in case)
 
 
-def named_in(text: str) -> list[str]:
-    """The services a text names (by name or phone number), in the order they first appear."""
-    found: dict[str, int] = {}
-    for service_id, service in SERVICES.items():
-        places = [text.find(service["name"])]
-        if service.get("phone"):
-            places.append(text.find(service["phone"]))
-        seen = [place for place in places if place >= 0]
-        if seen:
-            found[service_id] = min(seen)
-    # "Report Remove (Childline and IWF)" names Report Remove, not the Childline helpline.
-    if (
-        "report_remove" in found
-        and "childline" in found
-        and SERVICES["childline"]["phone"] not in text
-        and text.count("Childline") == text.count("Report Remove")
-    ):
-        del found["childline"]
-    return sorted(found, key=found.__getitem__)
-
-
 def line_naming(text: str, service_id: str) -> str:
     service = SERVICES[service_id]
     return next(line for line in text.splitlines() if service["name"] in line or (service.get("phone") or "@") in line)
@@ -97,27 +71,12 @@ def line_naming(text: str, service_id: str) -> str:
 
 def check(offered: list[str], text: str, age_group: str | None, nation: str | None, where: str) -> None:
     """The property itself, for one message (or one conversation's pages)."""
-    known = AGE_RANGE.get(age_group or "")
     for service_id in offered:
-        service = SERVICES[service_id]
-        low, high = service.get("age_min"), service.get("age_max")
-        if known is not None:
-            assert low is None or known[0] >= low, (
-                f"{where}: {service_id} is for {low} and over, offered to {age_group}"
-            )
-            assert high is None or known[1] <= high, (
-                f"{where}: {service_id} is for {high} and under, offered to {age_group}"
-            )
-        elif (low is not None or high is not None) and text:
+        assert_within_age_rule(service_id, age_group, where)
+        if age_group not in AGE_RANGE and has_age_rule(service_id) and text:
             assert AGE_LABEL.search(line_naming(text, service_id)), f"{where}: {service_id} offered without its age"
-        if nation in ("england", "wales", "scotland", "northern_ireland"):
-            assert nation in service.get("nations", [nation]), f"{where}: {service_id} does not serve {nation}"
-    if age_group == "18_plus":
-        assert "childline" not in offered, f"{where}: Childline offered to an adult"
-    if facts.is_under_18(age_group):
-        assert "childline" in offered, f"{where}: no Childline for {age_group}"
-        lines = [s for s in offered if SERVICES[s]["kind"] in HELPLINE_KINDS]
-        assert lines[0] == "childline", f"{where}: {lines[0]} before Childline for {age_group}"
+        assert_serves_nation(service_id, nation, where)
+    assert_childline_as_the_age_says(offered, age_group, where)
 
 
 def run(action: Any, slots: dict[str, Any], **tracker_options: Any) -> list[dict[str, Any]]:
@@ -185,13 +144,8 @@ def test_every_answer_to_a_common_question(question: str) -> None:
         prose = "\n".join(line for line in answer.splitlines() if not line.startswith("- "))
         where = f"answer {question} ({age_group}, {nation}, {role})"
         offered = named_in(listed)
-        known = AGE_RANGE.get(age_group or "")
         for service_id in offered:  # an answer lists what fits the age; Childline is not needed in each one
-            low, high = SERVICES[service_id].get("age_min"), SERVICES[service_id].get("age_max")
-            if known is not None:
-                assert low is None or known[0] >= low, where
-                assert high is None or known[1] <= high, where
-            if nation in ("england", "wales", "scotland", "northern_ireland"):
-                assert nation in SERVICES[service_id].get("nations", [nation]), where
+            assert_within_age_rule(service_id, age_group, where)
+            assert_serves_nation(service_id, nation, where)
         if age_group == "18_plus" and role == "survivor":
             assert "childline" not in offered and not CHILDLINE_AS_HELP.search(prose), where

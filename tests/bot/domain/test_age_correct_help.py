@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
@@ -24,6 +23,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.turns import FALLBACK_RESPONSE, LAST_RESORT, TurnRunner
 from bot.help_lines import fallback_lines
+from tests.age_rules import (
+    AGE_RANGE,
+    SERVICES,
+    assert_childline_as_the_age_says,
+    assert_within_age_rule,
+    has_age_rule,
+    named_in,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = Domain.load(str(ROOT / "bot" / "domain"))
@@ -31,20 +38,8 @@ DOMAIN = Domain.load(str(ROOT / "bot" / "domain"))
 ENTRY_POINTS = ["utter_crisis", "utter_default", "utter_rephrase", "utter_stop", "utter_goodbye", "utter_check_stop"]
 # young_person as the facts form sets it with age_group: under 13 to 17, 18 or over, rather not say, not asked.
 AGES = {"under_13": True, "13_15": True, "16_17": True, "18_plus": False, "not_said": None, None: None}
-AGE_RANGE = {"under_13": (0, 12), "13_15": (13, 15), "16_17": (16, 17), "18_plus": (18, 120)}
 NATIONS = ["england", "wales", "scotland", "northern_ireland", "outside_uk", None]
-HELPLINE_KINDS = {"helpline", "emotional_support"}
 AGE_LABEL = re.compile(r"under 1[89]|\badults?\b|18 (?:and|or) over|any age", re.I)
-
-
-def _services() -> dict[str, dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    for path in sorted((ROOT / "data" / "services").glob("*.yml")):
-        entries += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("services") or []
-    return {entry["id"]: entry for entry in entries}
-
-
-SERVICES = _services()
 
 
 def tracker_for(age_group: str | None, nation: str | None) -> DialogueStateTracker:
@@ -55,38 +50,17 @@ def tracker_for(age_group: str | None, nation: str | None) -> DialogueStateTrack
     return tracker
 
 
-def named_in(text: str) -> list[str]:
-    """The services a text names (by name, phone or text number), in the order they first appear."""
-    found: dict[str, int] = {}
-    for service_id, service in SERVICES.items():
-        places = [text.find(service["name"])] + [
-            text.find(service[key]) for key in ("phone", "sms") if service.get(key)
-        ]
-        seen = [place for place in places if place >= 0]
-        if seen:
-            found[service_id] = min(seen)
-    return sorted(found, key=found.__getitem__)
-
-
 def check(text: str, age_group: str | None, where: str) -> None:
     offered = named_in(text)
     assert offered, f"{where}: no one to talk to"
-    known = AGE_RANGE.get(age_group or "")
     for service_id in offered:
-        low, high = SERVICES[service_id].get("age_min"), SERVICES[service_id].get("age_max")
-        if known is not None:
-            assert low is None or known[0] >= low, f"{where}: {service_id} offered to {age_group}"
-            assert high is None or known[1] <= high, f"{where}: {service_id} offered to {age_group}"
-        elif low is not None or high is not None:
+        assert_within_age_rule(service_id, age_group, where)
+        if age_group not in AGE_RANGE and has_age_rule(service_id):
             line = next(line for line in text.splitlines() if SERVICES[service_id]["name"] in line)
             assert AGE_LABEL.search(line.split(SERVICES[service_id]["name"], 1)[1][:40]), (
                 f"{where}: {service_id} unlabelled"
             )
-    if age_group == "18_plus":
-        assert "childline" not in offered, f"{where}: Childline offered to an adult"
-    if AGES[age_group] is True:
-        helplines = [s for s in offered if SERVICES[s]["kind"] in HELPLINE_KINDS]
-        assert helplines and helplines[0] == "childline", f"{where}: {helplines} for {age_group}"
+    assert_childline_as_the_age_says(offered, age_group, where)
 
 
 def rendered(
