@@ -36,6 +36,7 @@ def help_line(service_id: str, labelled: bool = False) -> str:
     return f"- {service['name']}{who}: {contact}. {hours_phrase(service)}."
 
 
+@cache  # read once: the lines come from data files that do not change while the server runs
 def fallback_lines() -> dict[str, str]:
     """Placeholders for bot/channels/fallback_responses.yml: {childline}, {samaritans}, ... and the
     labelled forms {childline_labelled}, ... for when the person's age is not known."""

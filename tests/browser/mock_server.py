@@ -2,7 +2,8 @@
 plus a second origin serving the host pages (the demo charity page, a neutral quick-exit page).
 
 The widget is always loaded cross-origin, as on a real charity's site, so CORS is exercised too.
-Standard library only; each server runs in a thread on a free port on 127.0.0.1.
+The frame's files and Content-Security-Policy are the real server's (bot/channels/widget_frame.py).
+Each server runs in a thread on a free port on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bot.channels.widget_frame import FRAME_POLICY, WEB_WIDGET
 from scripts.serve_demo import render_index
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_WIDGET = ROOT / "web" / "widget"
-# The frame's Content-Security-Policy, as the real server sends it (bot/channels/widget_frame.py).
-FRAME_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
-)
 
 XSS_TEXT = 'Careful: <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> <b>bold</b>'
 
